@@ -1,0 +1,171 @@
+// The DuckDB store: one instance opened once, a small pool of connections, and the single boundary where
+// DuckDB values become plain JSON-safe values (BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMPTZ → ISO).
+import { type DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+
+export type Row = Record<string, unknown>;
+export type Params = Record<string, string | number | boolean | null>;
+
+export interface DbOptions {
+  path: string;
+  memoryLimit?: string;
+  threads?: number;
+  /** Read connections kept for concurrent queries. */
+  poolSize?: number;
+}
+
+/** Turn one DuckDB result into plain rows, converting by column type (never a silent 0). */
+export function normaliseRows(result: DuckDBMaterializedResult): Row[] {
+  const names = result.columnNames();
+  const types = result.columnTypes().map(String);
+  const raw = result.getRowObjectsJS();
+  return raw.map((r) => {
+    const out: Row = {};
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      out[name] = normaliseValue(r[name], types[i]);
+    }
+    return out;
+  });
+}
+
+function normaliseValue(v: unknown, type: string): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return null;
+    return type === 'DATE' ? v.toISOString().slice(0, 10) : v.toISOString();
+  }
+  if (Array.isArray(v)) return v.map((x) => normaliseValue(x, ''));
+  return v;
+}
+
+/** Multi-statement SQL cannot be prepared: pass values only when there are some. */
+function bind(params: Params): Params | undefined {
+  return Object.keys(params).length > 0 ? params : undefined;
+}
+
+/** A connection with per-connection settings applied (UTC session time zone: all bucketing shifts by +7 h). */
+async function openConnection(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const c = await instance.connect();
+  await c.run(`SET TimeZone = 'UTC'`);
+  return c;
+}
+
+export class Db {
+  private pool: DuckDBConnection[] = [];
+  private waiters: ((c: DuckDBConnection) => void)[] = [];
+  /** Serialises writers: DuckDB allows one writing transaction per table at a time without conflicts. */
+  private writeChain: Promise<unknown> = Promise.resolve();
+  /** Bumped after every committed write; answers are cached by it. */
+  version = 0;
+
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly path: string,
+  ) {}
+
+  static async open(opts: DbOptions): Promise<Db> {
+    const config: Record<string, string> = {};
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.threads) config.threads = String(opts.threads);
+    const instance = await DuckDBInstance.create(opts.path, config);
+    const db = new Db(instance, opts.path);
+    for (let i = 0; i < (opts.poolSize ?? 4); i++) db.pool.push(await openConnection(instance));
+    return db;
+  }
+
+  private async acquire(): Promise<DuckDBConnection> {
+    const c = this.pool.pop();
+    if (c) return c;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(c: DuckDBConnection): void {
+    const w = this.waiters.shift();
+    if (w) w(c);
+    else this.pool.push(c);
+  }
+
+  /** Run fn with a pooled connection. */
+  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await this.acquire();
+    try {
+      return await fn(c);
+    } finally {
+      this.release(c);
+    }
+  }
+
+  /** One bound query → plain rows. */
+  async query<T extends Row = Row>(sql: string, params: Params = {}): Promise<T[]> {
+    return this.withConnection(async (c) => normaliseRows(await c.runAndReadAll(sql, bind(params))) as T[]);
+  }
+
+  /** Statements without results (DDL, several statements). */
+  async exec(sql: string): Promise<void> {
+    await this.withConnection(async (c) => {
+      await c.run(sql);
+    });
+  }
+
+  /**
+   * A write transaction on its own connection, serialised with other writers; rolled back on any error,
+   * so a delivery lands wholly or not at all.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const run = async () => {
+      const c = await openConnection(this.instance);
+      try {
+        await c.run('BEGIN TRANSACTION');
+        try {
+          const result = await fn(new Tx(c));
+          await c.run('COMMIT');
+          this.version++;
+          return result;
+        } catch (e) {
+          await c.run('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      } finally {
+        c.closeSync();
+      }
+    };
+    const p = this.writeChain.then(run, run);
+    this.writeChain = p.catch(() => undefined);
+    return p;
+  }
+
+  /** A dedicated connection for staging work (temp tables live per connection). */
+  async scratch<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const c = await openConnection(this.instance);
+    try {
+      return await fn(new Tx(c));
+    } finally {
+      c.closeSync();
+    }
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.exec('CHECKPOINT');
+  }
+
+  close(): void {
+    for (const c of this.pool) c.closeSync();
+    this.pool = [];
+    this.instance.closeSync();
+  }
+}
+
+/** A connection inside a transaction or staging session. */
+export class Tx {
+  constructor(readonly conn: DuckDBConnection) {}
+  async query<T extends Row = Row>(sql: string, params: Params = {}): Promise<T[]> {
+    return normaliseRows(await this.conn.runAndReadAll(sql, bind(params))) as T[];
+  }
+  async run(sql: string, params: Params = {}): Promise<void> {
+    await this.conn.run(sql, bind(params));
+  }
+}

@@ -1,0 +1,88 @@
+// The store's schema as numbered migrations, applied once each on start (recorded in schema_migrations).
+import type { Db } from './index.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Columns every fact table shares: where the row came from, and the unit it is about (resolved at load). */
+const LINEAGE = `delivery_id BIGINT NOT NULL, loaded_at TIMESTAMPTZ NOT NULL`;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'reference, feeds, deliveries, rejects',
+    sql: `
+      CREATE TABLE units (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, level VARCHAR NOT NULL, parent_code VARCHAR,
+        kind VARCHAR, valid_from DATE, valid_to DATE, lat DOUBLE, lon DOUBLE);
+      -- Each unit with its ancestors, so a filter on any level is one equality and a breakdown one join.
+      CREATE TABLE unit_paths (
+        code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, province_code VARCHAR, district_code VARCHAR,
+        commune_code VARCHAR);
+      CREATE TABLE agencies (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        sector VARCHAR);
+      CREATE TABLE procedures (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, sector VARCHAR, level VARCHAR,
+        service_level VARCHAR NOT NULL, has_fee BOOLEAN, synced_national BOOLEAN);
+      CREATE TABLE indicators (
+        code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, name_en VARCHAR, subsystem VARCHAR NOT NULL,
+        unit VARCHAR, aggregation VARCHAR NOT NULL, frequency VARCHAR NOT NULL, reporting_level VARCHAR NOT NULL,
+        due_days INTEGER NOT NULL, direction VARCHAR NOT NULL);
+      CREATE TABLE targets (
+        indicator_code VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL, target DOUBLE,
+        PRIMARY KEY (indicator_code, unit_code, year));
+
+      CREATE SEQUENCE delivery_seq START 1;
+      CREATE TABLE deliveries (
+        id BIGINT PRIMARY KEY, feed VARCHAR NOT NULL, source VARCHAR NOT NULL, name VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL, format VARCHAR NOT NULL, received_at TIMESTAMPTZ NOT NULL,
+        status VARCHAR NOT NULL, records BIGINT, accepted BIGINT, rejected BIGINT, stale BIGINT,
+        ignored_columns VARCHAR[], error VARCHAR, max_event_at TIMESTAMPTZ, ms BIGINT);
+      CREATE TABLE rejects (
+        delivery_id BIGINT NOT NULL, feed VARCHAR NOT NULL, name VARCHAR NOT NULL, line BIGINT,
+        record BIGINT, id VARCHAR, field VARCHAR, value VARCHAR, reason VARCHAR NOT NULL);
+
+      CREATE TABLE documents (
+        id VARCHAR NOT NULL, direction VARCHAR NOT NULL, agency_code VARCHAR NOT NULL, unit_code VARCHAR NOT NULL,
+        "at" TIMESTAMPTZ NOT NULL, doc_type VARCHAR, subject VARCHAR, digitally_signed BOOLEAN NOT NULL,
+        via_national_axis BOOLEAN NOT NULL, is_task BOOLEAN NOT NULL, due_at TIMESTAMPTZ, completed_at TIMESTAMPTZ,
+        updated_at TIMESTAMPTZ, ${LINEAGE});
+      CREATE TABLE dossiers (
+        id VARCHAR NOT NULL, procedure_code VARCHAR NOT NULL, agency_code VARCHAR NOT NULL, unit_code VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL, received_at TIMESTAMPTZ NOT NULL, due_at TIMESTAMPTZ NOT NULL,
+        completed_at TIMESTAMPTZ, status VARCHAR NOT NULL, result_digitized BOOLEAN, components_digitized BOOLEAN,
+        reused_data BOOLEAN, fee_vnd BIGINT, paid_online BOOLEAN, synced_national BOOLEAN, satisfaction VARCHAR,
+        updated_at TIMESTAMPTZ, ${LINEAGE});
+      CREATE TABLE payments (
+        id VARCHAR NOT NULL, dossier_id VARCHAR, agency_code VARCHAR NOT NULL, unit_code VARCHAR NOT NULL,
+        amount_vnd BIGINT NOT NULL, paid_at TIMESTAMPTZ NOT NULL, channel VARCHAR NOT NULL, status VARCHAR NOT NULL,
+        e_receipt BOOLEAN, updated_at TIMESTAMPTZ, ${LINEAGE});
+      CREATE TABLE reports (
+        id VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+        period_start DATE NOT NULL, period_end DATE NOT NULL, value DOUBLE NOT NULL, submitted_at TIMESTAMPTZ NOT NULL,
+        agency_code VARCHAR, updated_at TIMESTAMPTZ, ${LINEAGE});
+    `,
+  },
+];
+
+/** Apply the migrations not yet recorded, each in its own transaction. */
+export async function migrate(db: Db): Promise<number> {
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)`,
+  );
+  const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+  let applied = 0;
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.run(m.sql);
+      await tx.run('INSERT INTO schema_migrations VALUES ($v, $n, now())', { v: m.version, n: m.name });
+    });
+    applied++;
+  }
+  return applied;
+}

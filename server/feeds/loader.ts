@@ -1,0 +1,156 @@
+// Loading one delivery of a feed: stage + validate (stage.ts), then upsert by id in one transaction with the
+// delivery log and its rejects, so a delivery lands wholly or not at all.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Db, Tx } from '../db/index.ts';
+import { periodBoundsSql, storageType } from './fields.ts';
+import { FEEDS, type FeedName } from './specs.ts';
+import { DeliveryError, type Format, stage } from './stage.ts';
+
+export interface Delivery {
+  feed: FeedName;
+  /** A file on disk (a pushed body is written to the archive first). */
+  path: string;
+  /** What the report calls it: the file name, or `POST /api/feeds/<feed>`. */
+  name: string;
+  format: Format;
+  /** Who sent it: `file`, `http`, `demo-live`, a source token name… */
+  source: string;
+}
+
+export interface RejectEntry {
+  line: number | null;
+  record: number;
+  field: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export interface LoadReport {
+  deliveryId: number | null;
+  feed: FeedName;
+  name: string;
+  records: number;
+  accepted: number;
+  rejected: number;
+  stale: number;
+  duplicateDelivery: boolean;
+  /** Every fault, in file order (capped by maxErrors; the rejects table keeps them all). */
+  errors: RejectEntry[];
+  errorsTotal: number;
+  ignoredColumns: string[];
+  ms: number;
+}
+
+export async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Load one delivery. Invalid records are rejected with where and why and kept in `rejects`; the valid ones
+ * are upserted by id (newer-or-equal `updated_at` wins, older is counted stale). The same content twice is a
+ * no-op. Throws DeliveryError (nothing loaded, the failure logged) when the delivery as a whole is unusable.
+ */
+export async function loadDelivery(db: Db, d: Delivery, opts: { maxErrors?: number } = {}): Promise<LoadReport> {
+  const t0 = performance.now();
+  const spec = FEEDS[d.feed];
+  const hash = await hashFile(d.path);
+  const dup = await db.query<{ id: number }>(
+    `SELECT id FROM deliveries WHERE feed = $feed AND content_hash = $hash AND status = 'loaded' LIMIT 1`,
+    { feed: d.feed, hash },
+  );
+  const base = { feed: d.feed, name: d.name, ignoredColumns: [] as string[] };
+  if (dup.length > 0) {
+    await logDelivery(db, d, hash, 'duplicate', `same content as delivery ${dup[0].id}`);
+    return { ...base, deliveryId: dup[0].id, records: 0, accepted: 0, rejected: 0, stale: 0, duplicateDelivery: true,
+      errors: [], errorsTotal: 0, ms: Math.round(performance.now() - t0) };
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const st = await stage(tx, d, spec.fields);
+      const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
+      const counts = await upsert(tx, d.feed, id);
+      await tx.run(
+        `INSERT INTO rejects SELECT $id, $feed, $name, CASE WHEN $csv THEN rec + 1 END, rec, r_id, field, value, reason
+         FROM bad LEFT JOIN (SELECT rec, CAST(r_id AS VARCHAR) AS r_id FROM parsed) USING (rec)`,
+        { id, feed: d.feed, name: d.name, csv: d.format === 'csv' },
+      );
+      const rejected = (await tx.query<{ n: number }>('SELECT count(DISTINCT rec) AS n FROM bad'))[0].n;
+      const ms = Math.round(performance.now() - t0);
+      await tx.run(
+        `INSERT INTO deliveries VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records,
+          $accepted, $rejected, $stale, ${listSql(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms)`,
+        { id, feed: d.feed, source: d.source, name: d.name, hash, format: d.format, records: st.records,
+          accepted: counts.accepted, rejected, stale: counts.stale, maxAt: counts.maxEventAt, ms },
+      );
+      const errors = await tx.query<RejectEntry>(
+        `SELECT line, record, field, value, reason FROM rejects WHERE delivery_id = $id
+         ORDER BY record, field LIMIT $lim`,
+        { id, lim: opts.maxErrors ?? 1000 },
+      );
+      const errorsTotal = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM bad'))[0].n;
+      return { ...base, deliveryId: id, records: st.records, accepted: counts.accepted, rejected, stale: counts.stale,
+        duplicateDelivery: false, errors, errorsTotal, ignoredColumns: st.ignoredColumns, ms };
+    });
+  } catch (e) {
+    if (e instanceof DeliveryError) await logDelivery(db, d, hash, 'failed', e.message);
+    throw e;
+  }
+}
+
+/** Valid, newest-per-id records replace stored ones unless the stored version is newer. */
+async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
+  const spec = FEEDS[feed];
+  const cols = spec.fields.map((f) => f.name);
+  const extra = feed === 'reports' ? periodBoundsSql('p.period') : undefined;
+  // Newest version per id within the delivery; a later line wins a tie (the last state in the file).
+  await tx.run(`CREATE TEMP TABLE cand AS
+    SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM parsed p
+    WHERE p.rec NOT IN (SELECT rec FROM bad)
+    QUALIFY row_number() OVER (PARTITION BY p.id ORDER BY p.updated_at DESC NULLS LAST, p.rec DESC) = 1`);
+  await tx.run(`CREATE TEMP TABLE stale_ids AS
+    SELECT c.id FROM cand c JOIN ${feed} t ON t.id = c.id
+    WHERE t.updated_at > c.updated_at OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL)`);
+  const valid = (await tx.query<{ n: number }>(
+    'SELECT count(*) AS n FROM parsed WHERE rec NOT IN (SELECT rec FROM bad)',
+  ))[0].n;
+  await tx.run(`CREATE TEMP TABLE ups AS SELECT * FROM cand WHERE id NOT IN (SELECT id FROM stale_ids)`);
+  await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM ups)`);
+  const select = spec.fields.map((f) =>
+    f.name === 'unit_code' ? 'p.unit_code_resolved' : `CAST(p."${f.name}" AS ${storageType(f.type)})`,
+  );
+  const names = [...cols];
+  if (!cols.includes('unit_code')) {
+    names.push('unit_code');
+    select.push('p.unit_code_resolved');
+  }
+  if (extra) {
+    names.push('period_start', 'period_end');
+    select.push(extra.start, extra.end);
+  }
+  names.push('delivery_id', 'loaded_at');
+  select.push(String(deliveryId), 'now()');
+  await tx.run(`INSERT INTO ${feed} (${names.map((n) => `"${n}"`).join(', ')}) SELECT ${select.join(', ')} FROM ups p`);
+  const r = await tx.query<{ accepted: number; maxAt: string | null }>(
+    `SELECT count(*) AS accepted, CAST(max("${spec.eventTime}") AS VARCHAR) AS "maxAt" FROM ups`,
+  );
+  return { accepted: r[0].accepted, stale: valid - r[0].accepted, maxEventAt: r[0].maxAt };
+}
+
+async function logDelivery(db: Db, d: Delivery, hash: string, status: string, error: string) {
+  await db.transaction(async (tx) => {
+    await tx.run(
+      `INSERT INTO deliveries (id, feed, source, name, content_hash, format, received_at, status, error)
+       VALUES (nextval('delivery_seq'), $feed, $source, $name, $hash, $format, now(), $status, $error)`,
+      { feed: d.feed, source: d.source, name: d.name, hash, format: d.format, status, error },
+    );
+  });
+}
+
+const listSql = (xs: string[]) =>
+  xs.length === 0 ? 'CAST([] AS VARCHAR[])' : `[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
+
+export const deliveryName = (path: string) => basename(path);

@@ -1,0 +1,114 @@
+// Reference data (data/reference/*.csv): units, agencies, procedures, indicators, targets. Replaced as a whole
+// in one transaction, validated with the same SQL parsers as the feeds; a reference file with bad rows is
+// refused whole, since feeds would otherwise be judged against a half-loaded catalogue.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db, Tx } from '../db/index.ts';
+import { type FieldKind, type FieldSpec, storageType } from '../feeds/fields.ts';
+import { DeliveryError, stage } from '../feeds/stage.ts';
+
+const f = (name: string, type: FieldKind, required = false): FieldSpec => ({ name, type, required });
+const id: FieldKind = { kind: 'id' };
+const text: FieldKind = { kind: 'text' };
+const num: FieldKind = { kind: 'number' };
+const enumOf = (...values: string[]): FieldKind => ({ kind: 'enum', values });
+const LEVEL = enumOf('province', 'district', 'commune');
+
+export const REFERENCE_TABLES = ['units', 'agencies', 'procedures', 'indicators', 'targets'] as const;
+export type ReferenceName = (typeof REFERENCE_TABLES)[number];
+
+/** Load order matters: agencies and targets refer to units and indicators. */
+export const REFERENCE: Record<ReferenceName, FieldSpec[]> = {
+  units: [
+    f('code', id, true), f('name', text, true), f('level', LEVEL, true), f('parent_code', id), f('kind', text),
+    f('valid_from', { kind: 'date' }), f('valid_to', { kind: 'date' }), f('lat', num), f('lon', num),
+  ],
+  agencies: [
+    f('code', id, true), f('name', text, true), f('unit_code', { kind: 'code', table: 'units' }, true),
+    f('kind', enumOf('department', 'district_committee', 'commune_committee', 'other'), true), f('sector', text),
+  ],
+  procedures: [
+    f('code', id, true), f('name', text, true), f('sector', text), f('level', LEVEL),
+    f('service_level', enumOf('full_online', 'partial_online', 'information'), true),
+    f('has_fee', { kind: 'boolean' }), f('synced_national', { kind: 'boolean' }),
+  ],
+  indicators: [
+    f('code', id, true), f('name_vi', text, true), f('name_en', text), f('subsystem', text, true), f('unit', text),
+    f('aggregation', enumOf('sum', 'avg', 'last', 'max'), true),
+    f('frequency', enumOf('month', 'quarter', 'half', 'year'), true), f('reporting_level', LEVEL, true),
+    f('due_days', num, true), f('direction', enumOf('up', 'down'), true),
+  ],
+  targets: [
+    f('indicator_code', { kind: 'code', table: 'indicators' }, true), f('unit_code', { kind: 'code', table: 'units' }, true),
+    f('year', num, true), f('target', num),
+  ],
+};
+
+export interface ReferenceReport {
+  table: ReferenceName;
+  rows: number;
+}
+
+/** Replace the reference tables from CSV files in `dir`; refuses the whole set on any bad row. */
+export async function loadReference(db: Db, dir: string): Promise<ReferenceReport[]> {
+  return db.transaction(async (tx) => {
+    const out: ReferenceReport[] = [];
+    for (const table of REFERENCE_TABLES) {
+      const path = join(dir, `${table}.csv`);
+      if (!existsSync(path)) {
+        if (table === 'targets') continue;
+        throw new DeliveryError(`reference file missing: ${path}`);
+      }
+      out.push({ table, rows: await loadOne(tx, table, path) });
+    }
+    await rebuildUnitPaths(tx);
+    await checkUnitTree(tx);
+    return out;
+  });
+}
+
+async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<number> {
+  const fields = REFERENCE[table];
+  await tx.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS parsed; DROP TABLE IF EXISTS bad; DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans; DROP TABLE IF EXISTS csv_bad; DROP TABLE IF EXISTS csv_bad_ranked');
+  await stage(tx, { path, format: 'csv' }, fields);
+  const bad = await tx.query<{ rec: number; field: string; value: string; reason: string }>(
+    'SELECT rec, field, value, reason FROM bad ORDER BY rec LIMIT 20',
+  );
+  if (bad.length > 0) {
+    const list = bad.map((b) => `line ${b.rec + 1} ${b.field ?? ''} ${b.value ?? ''}: ${b.reason}`).join('; ');
+    throw new DeliveryError(`${table}.csv has invalid rows: ${list}`);
+  }
+  const dupes = await tx.query<{ k: string }>(
+    table === 'targets'
+      ? `SELECT indicator_code || '/' || unit_code || '/' || year AS k FROM parsed GROUP BY ALL HAVING count(*) > 1 LIMIT 5`
+      : `SELECT code AS k FROM parsed GROUP BY code HAVING count(*) > 1 LIMIT 5`,
+  );
+  if (dupes.length > 0) throw new DeliveryError(`${table}.csv repeats ${dupes.map((d) => d.k).join(', ')}`);
+  await tx.run(`DELETE FROM ${table}`);
+  const cols = fields.map((x) => `"${x.name}"`);
+  const sel = fields.map((x) => `CAST("${x.name}" AS ${x.name === 'year' || x.name === 'due_days' ? 'INTEGER' : storageType(x.type)})`);
+  await tx.run(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
+  return (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0].n;
+}
+
+/** Ancestors of every unit (province › district › commune), for one-equality filters and breakdowns. */
+async function rebuildUnitPaths(tx: Tx): Promise<void> {
+  await tx.run('DELETE FROM unit_paths');
+  await tx.run(`INSERT INTO unit_paths
+    WITH RECURSIVE up(code, anc) AS (
+      SELECT code, code FROM units
+      UNION ALL SELECT up.code, u.parent_code FROM up JOIN units u ON u.code = up.anc WHERE u.parent_code IS NOT NULL)
+    SELECT up.code, any_value(self.level),
+      max(a.code) FILTER (WHERE a.level = 'province'), max(a.code) FILTER (WHERE a.level = 'district'),
+      max(a.code) FILTER (WHERE a.level = 'commune')
+    FROM up JOIN units a ON a.code = up.anc JOIN units self ON self.code = up.code GROUP BY up.code`);
+}
+
+async function checkUnitTree(tx: Tx): Promise<void> {
+  const orphans = await tx.query<{ code: string }>(
+    `SELECT code FROM units WHERE parent_code IS NOT NULL AND parent_code NOT IN (SELECT code FROM units) LIMIT 5`,
+  );
+  if (orphans.length > 0) {
+    throw new DeliveryError(`units.csv: parent_code not found for ${orphans.map((o) => o.code).join(', ')}`);
+  }
+}
