@@ -1,9 +1,10 @@
 // The only reader of process.env: parsed once with zod, failing fast with the field names.
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const BOOL = ['true', 'false', '1', '0', 'yes', 'no'] as const;
+const truthy = (v: string) => v === 'true' || v === '1' || v === 'yes';
+const bool = (def: (typeof BOOL)[number]) => z.enum(BOOL).default(def).transform(truthy);
+const optionalBool = z.enum(BOOL).optional().transform((v) => (v === undefined ? undefined : truthy(v)));
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -18,9 +19,9 @@ const EnvSchema = z.object({
   /** Largest accepted push body in bytes (413 beyond). */
   IOC_MAX_BODY: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
   /** Generate and keep feeding the demo province when data/ holds no feeds. */
-  IOC_DEMO: bool.default('true'),
+  IOC_DEMO: bool('true'),
   /** Live demo traffic (new documents, dossier changes, payments) every few seconds. */
-  IOC_LIVE: bool.optional(),
+  IOC_LIVE: optionalBool,
   IOC_LIVE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   /** Optional tile server for provinces that run their own (offline by default). */
   IOC_TILE_URL: z.string().optional(),

@@ -1,6 +1,6 @@
 // The DuckDB store: one instance opened once, a small pool of connections, and the single boundary where
 // DuckDB values become plain JSON-safe values (BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMPTZ → ISO).
-import { type DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, string | number | boolean | null>;
@@ -14,7 +14,7 @@ export interface DbOptions {
 }
 
 /** Turn one DuckDB result into plain rows, converting by column type (never a silent 0). */
-export function normaliseRows(result: DuckDBMaterializedResult): Row[] {
+export function normaliseRows(result: DuckDBResultReader): Row[] {
   const names = result.columnNames();
   const types = result.columnTypes().map(String);
   const raw = result.getRowObjectsJS();
@@ -42,9 +42,13 @@ function normaliseValue(v: unknown, type: string): unknown {
   return v;
 }
 
-/** Multi-statement SQL cannot be prepared: pass values only when there are some. */
-function bind(params: Params): Params | undefined {
-  return Object.keys(params).length > 0 ? params : undefined;
+/**
+ * The values the SQL names: DuckDB refuses a value it has no `$name` for, and the engine builds one set of values
+ * for several statements. Multi-statement SQL cannot be prepared, so no values means none passed.
+ */
+function bind(sql: string, params: Params): Params | undefined {
+  const used = Object.entries(params).filter(([k]) => new RegExp(`\\$${k}(?![A-Za-z0-9_])`).test(sql));
+  return used.length > 0 ? Object.fromEntries(used) : undefined;
 }
 
 /** A connection with per-connection settings applied (UTC session time zone: all bucketing shifts by +7 h). */
@@ -100,8 +104,8 @@ export class Db {
   }
 
   /** One bound query → plain rows. */
-  async query<T extends Row = Row>(sql: string, params: Params = {}): Promise<T[]> {
-    return this.withConnection(async (c) => normaliseRows(await c.runAndReadAll(sql, bind(params))) as T[]);
+  async query<T = Row>(sql: string, params: Params = {}): Promise<T[]> {
+    return this.withConnection(async (c) => normaliseRows(await c.runAndReadAll(sql, bind(sql, params))) as T[]);
   }
 
   /** Statements without results (DDL, several statements). */
@@ -162,10 +166,10 @@ export class Db {
 /** A connection inside a transaction or staging session. */
 export class Tx {
   constructor(readonly conn: DuckDBConnection) {}
-  async query<T extends Row = Row>(sql: string, params: Params = {}): Promise<T[]> {
-    return normaliseRows(await this.conn.runAndReadAll(sql, bind(params))) as T[];
+  async query<T = Row>(sql: string, params: Params = {}): Promise<T[]> {
+    return normaliseRows(await this.conn.runAndReadAll(sql, bind(sql, params))) as T[];
   }
   async run(sql: string, params: Params = {}): Promise<void> {
-    await this.conn.run(sql, bind(params));
+    await this.conn.run(sql, bind(sql, params));
   }
 }

@@ -67,6 +67,42 @@ export const MIGRATIONS: Migration[] = [
         agency_code VARCHAR, updated_at TIMESTAMPTZ, ${LINEAGE});
     `,
   },
+  {
+    version: 2,
+    name: 'report views: latest submission, expected reports',
+    sql: `
+      -- A unit may resubmit a period under a new id: the latest submission counts.
+      CREATE VIEW reports_latest AS
+        SELECT * FROM reports
+        QUALIFY row_number() OVER (PARTITION BY indicator_code, unit_code, period_start, period_end
+                                   ORDER BY submitted_at DESC, id DESC) = 1;
+      -- Expected reports: every complete period of each indicator's frequency, from the year of its first
+      -- report, for each unit at its reporting level; due at the end of the day due_days after the period.
+      CREATE VIEW report_compliance AS
+        WITH first AS (SELECT indicator_code, min(period_start) AS first_start FROM reports GROUP BY ALL),
+        periods AS (
+          SELECT i.code AS indicator_code, i.reporting_level, i.due_days, i.frequency,
+            CAST(unnest(generate_series(CAST(date_trunc('year', f.first_start) AS TIMESTAMP),
+              CAST(current_date AS TIMESTAMP),
+              CASE i.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END)) AS DATE) AS period_start
+          FROM indicators i JOIN first f ON f.indicator_code = i.code),
+        expected AS (
+          SELECT p.indicator_code, u.code AS unit_code, p.period_start,
+            CAST(p.period_start + CASE p.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY AS DATE) AS period_end,
+            p.due_days
+          FROM periods p JOIN units u ON u.level = p.reporting_level)
+        SELECT e.indicator_code, e.unit_code, e.period_start, e.period_end,
+          CAST(CAST(e.period_end + e.due_days + 1 AS TIMESTAMP) - INTERVAL 7 HOUR AS TIMESTAMPTZ) AS due_at,
+          r.submitted_at, r.agency_code
+        FROM expected e
+        LEFT JOIN (SELECT indicator_code, unit_code, period_start, period_end, min(submitted_at) AS submitted_at,
+                     any_value(agency_code) AS agency_code FROM reports GROUP BY ALL) r
+          USING (indicator_code, unit_code, period_start, period_end)
+        WHERE e.period_end < current_date;
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

@@ -1,0 +1,93 @@
+// createApp(): middleware, error handler and the route chain. Routes get the store and registry via c.var.ctx.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Db } from './db/index.ts';
+import type { Env } from './env.ts';
+import { DeliveryError } from './feeds/stage.ts';
+import { QueryError, type Scope } from './kpis/engine.ts';
+import type { Registry } from './kpis/registry.ts';
+import { NotFoundError } from './kpis/service.ts';
+import { feedRoutes } from './routes/feeds.ts';
+import { kpiRoutes } from './routes/kpis.ts';
+import { referenceRoutes } from './routes/reference.ts';
+
+export interface AppContext {
+  db: Db;
+  registry: Registry;
+  archiveDir: string;
+  scope?: Scope;
+  startedAt: Date;
+}
+
+export type AppEnv = { Variables: { ctx: AppContext; env: Env } };
+
+export interface AppOptions {
+  /** Built web app to serve (dist/web); omitted in API-only tests. */
+  webDir?: string;
+}
+
+export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
+  const tileOrigin = env.IOC_TILE_URL ? new URL(env.IOC_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : undefined;
+  const api = new Hono<AppEnv>()
+    .get('/health', (c) =>
+      c.json({ status: 'ok', version: c.var.ctx.db.version, startedAt: c.var.ctx.startedAt.toISOString(), kpis: c.var.ctx.registry.kpis.size }),
+    )
+    .get('/config', (c) => c.json({ tileUrl: c.var.env.IOC_TILE_URL ?? null, demo: c.var.env.IOC_DEMO }))
+    .route('/', kpiRoutes)
+    .route('/', feedRoutes)
+    .route('/', referenceRoutes);
+
+  const app = new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      c.set('ctx', ctx);
+      c.set('env', env);
+      await next();
+    })
+    .use(
+      '*',
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+        },
+      }),
+    )
+    .route('/api', api);
+
+  app.notFound((c) => (c.req.path.startsWith('/api') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : spa(c)));
+  app.onError((err, c) => {
+    if (err instanceof QueryError) return c.json({ error: err.message }, 400);
+    if (err instanceof NotFoundError) return c.json({ error: err.message }, 404);
+    if (err instanceof DeliveryError) return c.json({ error: err.message }, err.status);
+    // Internals stay in the server log; the client gets a status and a plain message.
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, err);
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  const webDir = opts.webDir;
+  let indexHtml: Promise<string> | undefined;
+  async function spa(c: import('hono').Context) {
+    if (!webDir || !existsSync(join(webDir, 'index.html'))) return c.text('web app not built: run npm run build', 404);
+    indexHtml ??= readFile(join(webDir, 'index.html'), 'utf8');
+    return c.html(await indexHtml);
+  }
+  if (webDir) {
+    app.use('/assets/*', serveStatic({ root: webDir, onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+    app.use('*', serveStatic({ root: webDir }));
+    app.get('*', spa);
+  }
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

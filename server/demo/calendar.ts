@@ -1,0 +1,162 @@
+// Calendar arithmetic for the demo province: local (UTC+7) day numbers, Vietnamese holidays and the
+// seasonal activity weights that shape daily volumes. Small data (one value per day), so plain JS.
+
+/** Seconds east of UTC for Asia/Ho_Chi_Minh; Vietnam has no DST, so a constant is exact. */
+export const LOCAL_OFFSET_S = 7 * 3600;
+export const DAY_S = 86_400;
+
+/** Day number (days since 1970-01-01) of a local calendar date `YYYY-MM-DD`. */
+export function dayFromIso(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) throw new Error(`not a YYYY-MM-DD date: ${iso}`);
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== iso) throw new Error(`invalid date: ${iso}`);
+  return ms / 86_400_000;
+}
+
+export function isoFromDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function yearOfDay(day: number): number {
+  return new Date(day * 86_400_000).getUTCFullYear();
+}
+
+/** 1–12 */
+export function monthOfDay(day: number): number {
+  return new Date(day * 86_400_000).getUTCMonth() + 1;
+}
+
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+export function weekdayOfDay(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/** The local calendar day that contains the instant `date`. */
+export function localDayOf(date: Date): number {
+  return Math.floor((date.getTime() / 1000 + LOCAL_OFFSET_S) / DAY_S);
+}
+
+/** Epoch seconds of local midnight starting `day`. */
+export function localMidnightS(day: number): number {
+  return day * DAY_S - LOCAL_OFFSET_S;
+}
+
+/** `2021-09-05T08:12:00+07:00`: the reports CSV spells instants in local time with the offset. */
+export function isoLocalWithOffset(epochS: number): string {
+  return `${new Date((epochS + LOCAL_OFFSET_S) * 1000).toISOString().slice(0, 19)}+07:00`;
+}
+
+/** Lunar New Year's Day (mùng 1 Tết), which moves every year and dominates activity around it. */
+const TET: Record<number, string> = {
+  2015: '2015-02-19',
+  2016: '2016-02-08',
+  2017: '2017-01-28',
+  2018: '2018-02-16',
+  2019: '2019-02-05',
+  2020: '2020-01-25',
+  2021: '2021-02-12',
+  2022: '2022-02-01',
+  2023: '2023-01-22',
+  2024: '2024-02-10',
+  2025: '2025-01-29',
+  2026: '2026-02-17',
+  2027: '2027-02-06',
+  2028: '2028-01-26',
+  2029: '2029-02-13',
+  2030: '2030-02-03',
+};
+
+/** Giỗ Tổ Hùng Vương (10/3 lunar): a national holiday, and Phú Thọ hosts the Đền Hùng festival. */
+const HUNG_KINGS: Record<number, string> = {
+  2019: '2019-04-14',
+  2020: '2020-04-02',
+  2021: '2021-04-21',
+  2022: '2022-04-10',
+  2023: '2023-04-29',
+  2024: '2024-04-18',
+  2025: '2025-04-07',
+  2026: '2026-04-26',
+  2027: '2027-04-16',
+  2028: '2028-04-04',
+  2029: '2029-04-23',
+  2030: '2030-04-12',
+};
+
+const FIXED_HOLIDAYS = new Set(['01-01', '04-30', '05-01', '09-01', '09-02']);
+
+/** Days from the nearest Tết (negative before it), or undefined when no Tết is within 40 days. */
+export function daysFromTet(day: number): number | undefined {
+  const year = yearOfDay(day);
+  for (const y of [year, year + 1]) {
+    const iso = TET[y];
+    if (!iso) continue;
+    const t = day - dayFromIso(iso);
+    if (t >= -40 && t <= 40) return t;
+  }
+  return undefined;
+}
+
+export function isPublicHoliday(day: number): boolean {
+  const iso = isoFromDay(day);
+  if (FIXED_HOLIDAYS.has(iso.slice(5))) return true;
+  if (HUNG_KINGS[yearOfDay(day)] === iso) return true;
+  const t = daysFromTet(day);
+  // The Tết break runs roughly from 29 Tết to mùng 5.
+  return t !== undefined && t >= -2 && t <= 4;
+}
+
+export type ActivityKind = 'office' | 'counter';
+
+/**
+ * Relative activity of a day: 1 = an ordinary weekday. `office` shapes e-document traffic
+ * (year-end peak, rush before Tết); `counter` shapes one-stop dossiers (Saturday mornings open,
+ * a stronger rush before Tết, the April 2020 social-distancing dip).
+ */
+export function activityWeight(day: number, kind: ActivityKind): number {
+  const dow = weekdayOfDay(day);
+  if (isPublicHoliday(day)) return 0.05;
+  let w = dow === 0 ? (kind === 'office' ? 0.04 : 0.02) : dow === 6 ? (kind === 'office' ? 0.1 : 0.16) : 1;
+  const month = monthOfDay(day);
+  if (kind === 'office') {
+    if (month === 11) w *= 1.08;
+    if (month === 12) w *= 1.2;
+    if (month === 7 || month === 8) w *= 0.96;
+  } else if (month === 12) {
+    w *= 1.08;
+  }
+  const t = daysFromTet(day);
+  if (t !== undefined) {
+    if (t >= -12 && t <= -3) w *= kind === 'office' ? 1.12 : 1.25;
+    if (t >= 5 && t <= 10) w *= 0.7;
+  }
+  const iso = isoFromDay(day);
+  // Directive 16 social distancing, 1–22 April 2020.
+  if (iso >= '2020-04-01' && iso <= '2020-04-22') w *= kind === 'office' ? 0.85 : 0.55;
+  return w;
+}
+
+/**
+ * Largest-remainder rounding: integers proportional to `weights` that sum exactly to `total`.
+ * Ties go to the earlier index so the result is deterministic.
+ */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (total < 0 || !Number.isInteger(total)) throw new Error(`cannot allocate ${total}`);
+  if (weights.length === 0 || sum <= 0) {
+    if (total === 0) return weights.map(() => 0);
+    throw new Error('cannot allocate a positive total over zero weights');
+  }
+  const exact = weights.map((w) => (total * w) / sum);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) out[order[k].i]++;
+  return out;
+}
+
+/** Hermite smoothstep of `t` between `t0` and `t1`: 0 before, 1 after, smooth in between. */
+export function smoothstep(t: number, t0: number, t1: number): number {
+  const x = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
+  return x * x * (3 - 2 * x);
+}

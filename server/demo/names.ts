@@ -1,0 +1,295 @@
+// Word lists for the demo province: commune names, procedure names and document subjects (trích yếu).
+// Kept apart from the generators so a translator or a domain expert can review them in one place.
+
+/** First and second syllables of generated commune names (Sino-Vietnamese place-name style). */
+export const COMMUNE_SYLLABLES_1 = [
+  'An', 'Bảo', 'Bình', 'Cao', 'Chí', 'Đại', 'Đồng', 'Đông', 'Gia', 'Hà', 'Hải', 'Hiền', 'Hồng', 'Hùng',
+  'Hương', 'Hữu', 'Kim', 'Lạc', 'Liên', 'Long', 'Minh', 'Mỹ', 'Nam', 'Nghĩa', 'Ngọc', 'Phong', 'Phú',
+  'Phúc', 'Phương', 'Quang', 'Sơn', 'Tân', 'Tây', 'Thanh', 'Thạch', 'Thái', 'Thắng', 'Thịnh', 'Thượng',
+  'Tiên', 'Tiến', 'Trung', 'Tứ', 'Văn', 'Vân', 'Vĩnh', 'Xuân', 'Yên',
+];
+export const COMMUNE_SYLLABLES_2 = [
+  'An', 'Bình', 'Cường', 'Dương', 'Điền', 'Đức', 'Hà', 'Hưng', 'Khê', 'Lâm', 'Lập', 'Lĩnh', 'Lộc',
+  'Lương', 'Minh', 'Nghĩa', 'Ninh', 'Phú', 'Phúc', 'Quang', 'Sơn', 'Tân', 'Thành', 'Thịnh', 'Thượng',
+  'Tiến', 'Trung', 'Vinh', 'Xá', 'Xuân', 'Mỹ', 'Kiệt', 'Lợi', 'Nguyên', 'Hợp', 'Cương', 'Lũng', 'Cẩm',
+];
+
+/** Actions that combine with a permit-like object into a procedure name ("Cấp lại giấy phép …"). */
+export const PROCEDURE_ACTIONS = [
+  'Cấp',
+  'Cấp lại',
+  'Cấp đổi',
+  'Cấp sửa đổi, bổ sung',
+  'Gia hạn',
+  'Điều chỉnh',
+  'Thu hồi',
+];
+
+/** Qualifiers that distinguish variants; the empty one is tried first so most names stay plain. */
+export const PROCEDURE_QUALIFIERS = [
+  '',
+  ' đối với tổ chức',
+  ' đối với cá nhân',
+  ' trường hợp bị mất, hư hỏng',
+  ' có yếu tố nước ngoài',
+  ' cho doanh nghiệp nhỏ và vừa',
+  ' trên địa bàn tỉnh',
+];
+
+/** Permit-like objects per sector (the `sector` word of the department that owns the field). */
+export const PROCEDURE_OBJECTS: Record<string, readonly string[]> = {
+  noi_vu: [
+    'giấy phép thành lập hội',
+    'quyết định công nhận ban vận động thành lập hội',
+    'giấy chứng nhận đăng ký hoạt động tôn giáo',
+    'giấy chứng nhận đăng ký sinh hoạt tôn giáo tập trung',
+    'quyết định công nhận quỹ xã hội, quỹ từ thiện',
+    'quyết định phê duyệt điều lệ hội',
+    'quyết định tặng danh hiệu thi đua',
+    'chứng chỉ hành nghề lưu trữ',
+  ],
+  tu_phap: [
+    'phiếu lý lịch tư pháp',
+    'chứng chỉ hành nghề luật sư',
+    'giấy đăng ký hoạt động của văn phòng công chứng',
+    'thẻ công chứng viên',
+    'giấy đăng ký hoạt động của tổ chức hành nghề luật sư',
+    'thẻ đấu giá viên',
+    'giấy đăng ký hoạt động của văn phòng thừa phát lại',
+    'chứng chỉ hành nghề quản tài viên',
+    'trích lục hộ tịch',
+    'giấy chứng nhận đăng ký hoạt động giám định tư pháp',
+  ],
+  ke_hoach_dau_tu: [
+    'giấy chứng nhận đăng ký doanh nghiệp',
+    'giấy chứng nhận đăng ký đầu tư',
+    'giấy chứng nhận đăng ký hộ kinh doanh',
+    'giấy chứng nhận đăng ký hợp tác xã',
+    'giấy chứng nhận đăng ký hoạt động chi nhánh',
+    'giấy chứng nhận đăng ký địa điểm kinh doanh',
+    'quyết định chấp thuận chủ trương đầu tư',
+    'giấy chứng nhận đăng ký văn phòng đại diện',
+  ],
+  tai_chinh: [
+    'mã số đơn vị có quan hệ với ngân sách',
+    'quyết định phê duyệt quyết toán dự án hoàn thành',
+    'quyết định giá đất cụ thể',
+    'quyết định mua sắm tài sản công',
+    'quyết định điều chuyển tài sản công',
+    'giấy chứng nhận đủ điều kiện kinh doanh dịch vụ thẩm định giá',
+  ],
+  cong_thuong: [
+    'giấy phép kinh doanh rượu',
+    'giấy phép bán lẻ sản phẩm thuốc lá',
+    'giấy chứng nhận cửa hàng đủ điều kiện bán lẻ xăng dầu',
+    'giấy phép sản xuất rượu thủ công',
+    'giấy phép hoạt động điện lực',
+    'giấy chứng nhận huấn luyện kỹ thuật an toàn vật liệu nổ công nghiệp',
+    'giấy phép lập cơ sở bán lẻ',
+    'giấy chứng nhận đủ điều kiện kinh doanh khí',
+  ],
+  nong_nghiep: [
+    'giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm nông lâm thủy sản',
+    'giấy chứng nhận kiểm dịch động vật',
+    'giấy chứng nhận đủ điều kiện buôn bán thuốc bảo vệ thực vật',
+    'giấy phép khai thác thủy sản',
+    'giấy phép hoạt động trong phạm vi bảo vệ công trình thủy lợi',
+    'giấy chứng nhận cơ sở an toàn dịch bệnh động vật',
+    'chứng chỉ hành nghề thú y',
+    'giấy chứng nhận đủ điều kiện buôn bán phân bón',
+  ],
+  giao_thong: [
+    'giấy phép lái xe',
+    'giấy phép kinh doanh vận tải bằng xe ô tô',
+    'phù hiệu xe ô tô kinh doanh vận tải',
+    'giấy phép thi công công trình trên đường bộ',
+    'giấy chứng nhận đăng ký phương tiện thủy nội địa',
+    'giấy phép liên vận',
+    'giấy phép đào tạo lái xe',
+    'giấy phép xe tập lái',
+    'giấy phép lưu hành xe quá tải trọng',
+  ],
+  xay_dung: [
+    'giấy phép xây dựng',
+    'chứng chỉ hành nghề hoạt động xây dựng',
+    'chứng chỉ năng lực hoạt động xây dựng',
+    'giấy phép di dời công trình',
+    'giấy phép xây dựng có thời hạn',
+    'chứng chỉ hành nghề môi giới bất động sản',
+    'văn bản chấp thuận đầu tư dự án nhà ở',
+  ],
+  tai_nguyen_moi_truong: [
+    'giấy chứng nhận quyền sử dụng đất',
+    'giấy phép môi trường',
+    'giấy phép khai thác khoáng sản',
+    'giấy phép khai thác nước mặt',
+    'giấy phép khai thác nước dưới đất',
+    'giấy phép xả nước thải vào nguồn nước',
+    'giấy phép thăm dò khoáng sản',
+    'quyết định giao đất, cho thuê đất',
+    'giấy phép hành nghề khoan nước dưới đất',
+  ],
+  thong_tin_truyen_thong: [
+    'giấy phép xuất bản bản tin',
+    'giấy phép hoạt động in',
+    'giấy phép thiết lập trang thông tin điện tử tổng hợp',
+    'giấy xác nhận đăng ký hoạt động phát hành xuất bản phẩm',
+    'giấy chứng nhận đăng ký cung cấp trò chơi điện tử',
+    'giấy phép xuất bản tài liệu không kinh doanh',
+  ],
+  lao_dong_xa_hoi: [
+    'giấy phép lao động cho người nước ngoài',
+    'giấy phép hoạt động dịch vụ việc làm',
+    'giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp',
+    'giấy phép cho thuê lại lao động',
+    'giấy chứng nhận người có công với cách mạng',
+    'quyết định hưởng trợ cấp xã hội',
+    'giấy chứng nhận đăng ký thành lập cơ sở trợ giúp xã hội',
+    'giấy phép hoạt động cai nghiện ma túy tự nguyện',
+  ],
+  van_hoa: [
+    'giấy phép tổ chức lễ hội',
+    'giấy phép kinh doanh dịch vụ karaoke',
+    'giấy phép kinh doanh dịch vụ lữ hành nội địa',
+    'giấy chứng nhận đủ điều kiện kinh doanh hoạt động thể thao',
+    'quyết định công nhận hạng cơ sở lưu trú du lịch',
+    'thẻ hướng dẫn viên du lịch',
+    'giấy phép thăm dò, khai quật khảo cổ',
+    'giấy phép sao chép tác phẩm mỹ thuật',
+  ],
+  khoa_hoc_cong_nghe: [
+    'giấy chứng nhận đăng ký hoạt động khoa học và công nghệ',
+    'giấy phép tiến hành công việc bức xạ',
+    'chứng chỉ nhân viên bức xạ',
+    'giấy chứng nhận doanh nghiệp khoa học và công nghệ',
+    'giấy chứng nhận đăng ký chuyển giao công nghệ',
+    'quyết định chỉ định tổ chức đánh giá sự phù hợp',
+  ],
+  giao_duc: [
+    'quyết định thành lập trường mầm non',
+    'quyết định cho phép hoạt động giáo dục',
+    'giấy phép tổ chức dạy thêm, học thêm',
+    'bản sao văn bằng, chứng chỉ',
+    'giấy chứng nhận trường đạt chuẩn quốc gia',
+    'giấy phép hoạt động trung tâm ngoại ngữ, tin học',
+    'quyết định chuyển trường',
+  ],
+  y_te: [
+    'chứng chỉ hành nghề khám bệnh, chữa bệnh',
+    'giấy phép hoạt động khám bệnh, chữa bệnh',
+    'chứng chỉ hành nghề dược',
+    'giấy chứng nhận đủ điều kiện kinh doanh dược',
+    'giấy tiếp nhận bản tự công bố sản phẩm',
+    'giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm',
+    'giấy xác nhận nội dung quảng cáo thực phẩm',
+    'giấy phép hoạt động phòng khám đa khoa',
+    'giấy phép hoạt động phòng chẩn trị y học cổ truyền',
+  ],
+  thanh_tra: [
+    'quyết định giải quyết khiếu nại lần đầu',
+    'quyết định giải quyết khiếu nại lần hai',
+    'thông báo thụ lý tố cáo',
+    'văn bản trả lời kiến nghị, phản ánh',
+  ],
+  van_phong: [
+    'văn bản cung cấp thông tin theo yêu cầu',
+    'giấy xác nhận tiếp nhận phản ánh, kiến nghị',
+    'quyết định công bố thủ tục hành chính',
+  ],
+  dan_toc: [
+    'quyết định công nhận người có uy tín',
+    'giấy xác nhận thành phần dân tộc',
+    'quyết định hỗ trợ đất sản xuất vùng dân tộc thiểu số',
+  ],
+  khu_cong_nghiep: [
+    'giấy chứng nhận đăng ký đầu tư trong khu công nghiệp',
+    'giấy phép lao động trong khu công nghiệp',
+    'giấy phép xây dựng trong khu công nghiệp',
+    'giấy chứng nhận xuất xứ hàng hóa',
+    'giấy phép thành lập văn phòng đại diện thương nhân nước ngoài',
+  ],
+  cong_an: [
+    'giấy chứng nhận đăng ký xe, biển số xe',
+    'thẻ căn cước',
+    'giấy chứng nhận đủ điều kiện về an ninh, trật tự',
+    'giấy phép sử dụng vũ khí thô sơ',
+    'giấy chứng nhận thẩm duyệt thiết kế phòng cháy và chữa cháy',
+    'giấy xác nhận thông tin về cư trú',
+    'hộ chiếu phổ thông',
+  ],
+};
+
+/** Subject building blocks per document type (index = position in DOC_TYPES). */
+export const DOC_TYPES = ['công văn', 'quyết định', 'tờ trình', 'báo cáo', 'kế hoạch', 'thông báo', 'giấy mời'];
+
+export const DOC_CV_ACTIONS = [
+  'triển khai',
+  'thực hiện',
+  'đôn đốc thực hiện',
+  'tăng cường',
+  'hướng dẫn',
+  'phối hợp thực hiện',
+  'rà soát',
+  'tổng hợp số liệu',
+  'cung cấp thông tin về',
+  'tham mưu',
+];
+export const DOC_QD_ACTIONS = ['ban hành kế hoạch', 'phê duyệt đề án', 'kiện toàn Ban chỉ đạo', 'phân bổ kinh phí'];
+export const DOC_TT_ACTIONS = ['phê duyệt đề án', 'bổ sung kinh phí', 'cho chủ trương về', 'điều chỉnh dự toán'];
+export const DOC_BC_KINDS = ['kết quả', 'tình hình', 'sơ kết', 'tổng kết'];
+export const DOC_TB_KINDS = ['kết luận về', 'ý kiến chỉ đạo về', 'kế hoạch kiểm tra'];
+
+/** Everyday topics (≤ 50 characters so every template stays within 80). */
+export const DOC_TOPICS = [
+  'công tác chuyển đổi số',
+  'nhiệm vụ cải cách hành chính',
+  'chương trình xây dựng nông thôn mới',
+  'công tác phòng, chống thiên tai',
+  'bảo đảm trật tự an toàn giao thông',
+  'dự toán thu, chi ngân sách',
+  'giải ngân vốn đầu tư công',
+  'công tác tuyển sinh',
+  'chương trình tiêm chủng mở rộng',
+  'công tác bảo vệ môi trường',
+  'công tác phòng cháy, chữa cháy',
+  'cấp giấy chứng nhận quyền sử dụng đất',
+  'tổ chức Lễ hội Đền Hùng',
+  'bảo đảm an toàn thông tin mạng',
+  'cung cấp dịch vụ công trực tuyến',
+  'thanh toán trực tuyến phí, lệ phí',
+  'chính sách bảo hiểm y tế',
+  'chương trình giảm nghèo bền vững',
+  'công tác thi đua, khen thưởng',
+  'sắp xếp tổ chức bộ máy',
+  'công tác kiểm tra công vụ',
+  'hoạt động xúc tiến đầu tư',
+  'phát triển du lịch',
+  'công tác tiếp công dân',
+  'giải quyết khiếu nại, tố cáo',
+  'bảo đảm an ninh trật tự',
+  'số hóa hồ sơ, kết quả giải quyết TTHC',
+  'sản xuất vụ Đông',
+  'phòng, chống dịch bệnh gia súc, gia cầm',
+  'quản lý chất thải rắn sinh hoạt',
+  'đầu tư đường giao thông liên xã',
+  'công tác giải phóng mặt bằng',
+  'Nền tảng tích hợp, chia sẻ dữ liệu',
+  'hệ thống thông tin báo cáo',
+  'công tác văn thư, lưu trữ',
+  'chế độ báo cáo định kỳ',
+  'quy chế làm việc',
+  'công tác cán bộ',
+  'phong trào thi đua cao điểm',
+  'quản lý, sử dụng tài sản công',
+];
+
+/** Topics of the moment, by year from 2020; the last list also serves later years. */
+export const DOC_TOPICS_BY_YEAR: readonly (readonly string[])[] = [
+  ['phòng, chống dịch COVID-19', 'Đại hội Đảng bộ tỉnh lần thứ XIX', 'tổng kết 10 năm xây dựng nông thôn mới'],
+  ['phòng, chống dịch COVID-19', 'bầu cử đại biểu Quốc hội khóa XV', 'tiêm vắc-xin phòng COVID-19'],
+  ['thực hiện Đề án 06 của Chính phủ', 'phục hồi và phát triển kinh tế - xã hội', 'tổ chức thi đấu SEA Games 31'],
+  ['thực hiện Đề án 06 của Chính phủ', 'Năm dữ liệu số', 'thu hút đầu tư vào các khu công nghiệp'],
+  ['khắc phục hậu quả bão số 3', 'thực hiện Đề án 06 của Chính phủ', 'xóa nhà tạm, nhà dột nát'],
+  ['sắp xếp đơn vị hành chính các cấp', 'chính quyền địa phương hai cấp', 'xóa nhà tạm, nhà dột nát'],
+  ['vận hành chính quyền địa phương hai cấp', 'bầu cử đại biểu Quốc hội khóa XVI', 'khoa học, công nghệ và chuyển đổi số'],
+];

@@ -1,0 +1,64 @@
+// Loading every delivery file under data/feeds/<feed>/ (start-up and `npm run load`). Already-loaded files
+// are recognised by content hash and skipped as duplicate deliveries.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Db } from '../db/index.ts';
+import { type LoadReport, loadDelivery } from './loader.ts';
+import { FEED_NAMES, type FeedName, isFeedName } from './specs.ts';
+import { DeliveryError, formatFromName } from './stage.ts';
+
+export interface FolderFile {
+  feed: FeedName;
+  path: string;
+}
+
+/** Delivery files of a folder tree: `<feed>/<file>` or a single file whose parent folder names the feed. */
+export function listDeliveries(paths: string[]): { files: FolderFile[]; skipped: string[] } {
+  const files: FolderFile[] = [];
+  const skipped: string[] = [];
+  const visit = (p: string, feedHint?: FeedName) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      const name = basename(p);
+      const hint = isFeedName(name) ? name : feedHint;
+      for (const child of readdirSync(p).sort()) {
+        if (!child.startsWith('.')) visit(join(p, child), hint);
+      }
+      return;
+    }
+    const feed = feedHint ?? (isFeedName(basename(resolve(p, '..'))) ? (basename(resolve(p, '..')) as FeedName) : undefined);
+    if (!feed || !formatFromName(p)) skipped.push(p);
+    else files.push({ feed, path: p });
+  };
+  for (const p of paths) if (existsSync(p)) visit(p);
+  // Feeds in dependency order is not required (references are reference data), but stable order helps reading.
+  files.sort((a, b) => FEED_NAMES.indexOf(a.feed) - FEED_NAMES.indexOf(b.feed) || a.path.localeCompare(b.path));
+  return { files, skipped };
+}
+
+export interface FolderResult {
+  reports: LoadReport[];
+  failures: { path: string; error: string }[];
+}
+
+/** Load files one delivery at a time; a failed delivery does not stop the others. */
+export async function loadFiles(
+  db: Db,
+  files: FolderFile[],
+  onFile?: (f: FolderFile, r: LoadReport | { error: string }, i: number, n: number) => void,
+  source = 'file',
+): Promise<FolderResult> {
+  const out: FolderResult = { reports: [], failures: [] };
+  for (const [i, f] of files.entries()) {
+    try {
+      const r = await loadDelivery(db, { feed: f.feed, path: f.path, name: basename(f.path), format: formatFromName(f.path)!, source });
+      out.reports.push(r);
+      onFile?.(f, r, i, files.length);
+    } catch (e) {
+      if (!(e instanceof DeliveryError)) throw e;
+      out.failures.push({ path: f.path, error: e.message });
+      onFile?.(f, { error: e.message }, i, files.length);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,207 @@
+// The KPI engine: compiles a KPI record + filters + periods (+ a breakdown) into ONE bound SQL query.
+// Every KPI, breakdown and records page goes through filterSql(): the single place where role-based scoping
+// will be added.
+import type { Db, Params } from '../db/index.ts';
+import { addDays, localEndExclusive, localStart, type Range } from './period.ts';
+import { SOURCE_DEFS, sourceDimensions } from './sources.ts';
+import type { Dimension, Filters, Kpi, Measure, SourceName } from './types.ts';
+import { TIME_DIMENSIONS } from './types.ts';
+
+/** A request the engine cannot answer as asked (answered 400, never a silently different answer). */
+export class QueryError extends Error {}
+
+export interface Branch {
+  key: string;
+  range: Range;
+}
+
+export interface RawCell {
+  period: string;
+  key: string | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
+/** Per-request limits a future role will carry: the unit subtree it may see. */
+export interface Scope {
+  units?: string[];
+}
+
+const UNIT_DIMS: Dimension[] = ['province', 'district', 'commune'];
+
+/** Predicates (and joins) restricting a source's rows to the filters and the scope. */
+export function filterSql(
+  source: SourceName,
+  filters: Filters,
+  scope: Scope | undefined,
+  params: Params,
+): { where: string[]; joins: Set<string> } {
+  const def = SOURCE_DEFS[source];
+  const where: string[] = [];
+  const joins = new Set<string>();
+  const inSubtree = (p: string) =>
+    `${def.unit} IN (SELECT code FROM unit_paths WHERE $${p} IN (province_code, district_code, commune_code))`;
+  if (filters.unit) {
+    // The procedure catalogue is province-wide: a unit filter leaves it whole.
+    if (def.unit) {
+      params.f_unit = filters.unit;
+      where.push(inSubtree('f_unit'));
+    } else if (source !== 'procedures') throw new QueryError(`filter unit does not apply to ${source}`);
+  }
+  if (scope?.units && def.unit) {
+    scope.units.forEach((u, i) => {
+      params[`s_unit${i}`] = u;
+    });
+    where.push(`(${scope.units.map((_, i) => inSubtree(`s_unit${i}`)).join(' OR ')})`);
+  }
+  const eq = (name: keyof Filters, expr: string | undefined) => {
+    const v = filters[name];
+    if (!v) return;
+    if (!expr) throw new QueryError(`filter ${name} does not apply to ${source}`);
+    params[`f_${name}`] = v;
+    where.push(`${expr} = $f_${name}`);
+  };
+  eq('agency', def.agency);
+  if (filters.sector) {
+    if (!def.sector) throw new QueryError(`filter sector does not apply to ${source}`);
+    if (def.sector.join) joins.add(def.sector.join);
+  }
+  eq('sector', def.sector?.expr);
+  eq('procedure', def.procedure);
+  eq('indicator', def.indicator);
+  return { where, joins };
+}
+
+/** Key expression of a non-time dimension on a source. */
+function dimSql(source: SourceName, dim: Dimension): { key: string; join?: string } {
+  const def = SOURCE_DEFS[source];
+  if (!sourceDimensions(source).includes(dim)) throw new QueryError(`breakdown by ${dim} is not available for ${source}`);
+  if (UNIT_DIMS.includes(dim)) {
+    return { key: `dp.${dim}_code`, join: `LEFT JOIN unit_paths dp ON dp.code = ${def.unit}` };
+  }
+  if (dim === 'agency') return { key: def.agency! };
+  if (dim === 'sector') return { key: def.sector!.expr, join: def.sector!.join || undefined };
+  if (dim === 'procedure') return { key: def.procedure! };
+  return { key: def.indicator! };
+}
+
+const AGG: Record<Measure['agg'], (e: string) => string> = {
+  count: () => 'count(*)',
+  sum: (e) => `sum(${e})`,
+  avg: (e) => `avg(${e})`,
+  max: (e) => `max(${e})`,
+  count_distinct: (e) => `count(DISTINCT ${e})`,
+};
+
+/** One measure over all branches: (period, key, v) rows. */
+function measureSql(
+  m: Measure,
+  branches: Branch[],
+  dim: Dimension | undefined,
+  filters: Filters,
+  scope: Scope | undefined,
+  params: Params,
+): string {
+  const f = filterSql(m.source, filters, scope, params);
+  const d = dim ? dimSql(m.source, dim) : undefined;
+  const joins = [...f.joins];
+  if (d?.join && !joins.includes(d.join)) joins.push(d.join);
+  const table = m.from ?? SOURCE_DEFS[m.source].table;
+  const parts = branches.map((b, i) => {
+    const p = `b${i}`;
+    params[`${p}k`] = b.key;
+    params[`${p}s`] = localStart(b.range.from);
+    params[`${p}e`] = localEndExclusive(b.range.to);
+    params[`${p}sd`] = b.range.from;
+    params[`${p}ed`] = addDays(b.range.to, 1);
+    const sub = (sql: string) =>
+      sql
+        .replaceAll('{start}', `CAST($${p}s AS TIMESTAMPTZ)`)
+        .replaceAll('{end}', `CAST($${p}e AS TIMESTAMPTZ)`)
+        .replaceAll('{startDate}', `CAST($${p}sd AS DATE)`)
+        .replaceAll('{endDate}', `CAST($${p}ed AS DATE)`);
+    const where = [...f.where];
+    if (m.time) {
+      const t = `s."${m.time}"`;
+      where.push(
+        m.timeType === 'date'
+          ? `${t} >= CAST($${p}sd AS DATE) AND ${t} < CAST($${p}ed AS DATE)`
+          : `${t} >= CAST($${p}s AS TIMESTAMPTZ) AND ${t} < CAST($${p}e AS TIMESTAMPTZ)`,
+      );
+    }
+    if (m.where) where.push(`(${m.where})`);
+    const agg = AGG[m.agg](m.expr ?? '*');
+    return sub(`SELECT $${p}k AS period, ${d ? `CAST(${d.key} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS key, ${agg} AS v
+      FROM ${table} s ${joins.join(' ')}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${d ? 'GROUP BY ALL' : ''}`);
+  });
+  return parts.join('\nUNION ALL\n');
+}
+
+/** Numerator and denominator of a KPI for each branch (and each key of a breakdown), in one query. */
+export async function computeCells(
+  db: Db,
+  kpi: Kpi,
+  branches: Branch[],
+  filters: Filters,
+  opts: { dim?: Dimension; scope?: Scope } = {},
+): Promise<RawCell[]> {
+  const params: Params = {};
+  const num = measureSql(kpi.numerator, branches, opts.dim, filters, opts.scope, params);
+  if (!kpi.denominator) {
+    return db.query<RawCell>(`SELECT period, key, v AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM (${num})`, params);
+  }
+  const den = measureSql(kpi.denominator, branches, opts.dim, filters, opts.scope, params);
+  return db.query<RawCell>(
+    `WITH n AS (${num}), d AS (${den})
+     SELECT coalesce(n.period, d.period) AS period, coalesce(n.key, d.key) AS key, n.v AS numerator, d.v AS denominator
+     FROM n FULL OUTER JOIN d ON n.period = d.period AND n.key IS NOT DISTINCT FROM d.key`,
+    params,
+  );
+}
+
+/** The value a cell shows: ratio × scale, or the numerator itself. Counts over no rows are 0, ratios over 0 are null. */
+export function cellValue(kpi: Kpi, num: number | null, den: number | null): number | null {
+  const zeroIfEmpty = (m: Measure, v: number | null) =>
+    v === null && (m.agg === 'count' || m.agg === 'count_distinct' || m.agg === 'sum') && kpi.kind !== 'reported' ? 0 : v;
+  const n = zeroIfEmpty(kpi.numerator, num);
+  if (!kpi.denominator || kpi.show === 'numerator') return n;
+  const d = zeroIfEmpty(kpi.denominator, den);
+  if (n === null || d === null || d === 0) return null;
+  return (n / d) * kpi.scale;
+}
+
+/** Dimensions a KPI can be broken down by: those all its measures offer, plus time for flows and stocks. */
+export function kpiDimensions(kpi: Kpi): Dimension[] {
+  const ms = [kpi.numerator, ...(kpi.denominator ? [kpi.denominator] : [])];
+  const common = sourceDimensions(ms[0].source).filter((d) => ms.every((m) => sourceDimensions(m.source).includes(d)));
+  return kpi.kind === 'catalogue' ? common : [...common, ...TIME_DIMENSIONS];
+}
+
+/** Records behind a number: the rows of the measure's source under the same definition, newest first. */
+export async function recordRows(
+  db: Db,
+  kpi: Kpi,
+  range: Range,
+  filters: Filters,
+  opts: { part: 'numerator' | 'denominator'; limit: number; offset: number; scope?: Scope },
+): Promise<{ total: number; rows: Record<string, unknown>[] }> {
+  const m = opts.part === 'denominator' ? kpi.denominator : kpi.numerator;
+  if (!m) throw new QueryError(`${kpi.id} has no denominator`);
+  const params: Params = {};
+  // The measure compiled for one branch, selecting rows instead of aggregating them.
+  const agg = measureSql({ ...m, agg: 'count' }, [{ key: 'current', range }], undefined, filters, opts.scope, params);
+  const body = agg.slice(agg.indexOf('FROM '));
+  const order = m.time ? `s."${m.time}" DESC, ` : '';
+  const idCol = m.source === 'report_compliance' ? 's.indicator_code, s.unit_code, s.period_start' : m.source === 'communes' || m.source === 'agencies' || m.source === 'procedures' ? 's.code' : 's.id';
+  const lineage = ['documents', 'dossiers', 'payments', 'reports'].includes(m.source) ? ' EXCLUDE (delivery_id, loaded_at)' : '';
+  const [rows, total] = await Promise.all([
+    db.query(`SELECT s.*${lineage} ${body} ORDER BY ${order}${idCol} LIMIT $lim OFFSET $off`, {
+      ...params,
+      lim: opts.limit,
+      off: opts.offset,
+    }),
+    db.query<{ n: number }>(`SELECT count(*) AS n ${body}`, params),
+  ]);
+  return { total: total[0]?.n ?? 0, rows };
+}

@@ -1,0 +1,224 @@
+// The 12 subsystems and their KPIs as data (SUBSYSTEMS.md). Another province edits this file (or points
+// IOC_REGISTRY at a JSON file of the same shape); the engine has no KPI-specific code.
+// Reported indicators become KPIs `<subsystem>.<indicator_code>` from the indicators reference table.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { type Kpi, type KpiInput, KpiSchema, type MeasureInput, type Subsystem, SubsystemSchema } from './types.ts';
+
+const n = (vi: string, en: string) => ({ vi, en });
+const count = (source: MeasureInput['source'], where?: string, time?: string): MeasureInput => ({
+  source, agg: 'count', where, time,
+});
+
+/** A stock "not completed by {end}" condition, evaluated as of the range end. */
+const openAt = `s.completed_at IS NULL OR s.completed_at >= {end}`;
+
+export const SUBSYSTEMS: z.input<typeof SubsystemSchema>[] = [
+  { id: 'direction', order: 1, name: n('Chỉ đạo, điều hành', 'Direction and management'), feeds: ['documents'],
+    headline: ['direction.documents_total', 'direction.signed_rate', 'direction.agencies_active_rate'] },
+  { id: 'services', order: 2, name: n('Dịch vụ công và một cửa điện tử', 'Public services and one-stop shop'),
+    feeds: ['dossiers'], headline: ['services.ontime_rate', 'services.dossiers_received', 'services.overdue_in_progress'] },
+  { id: 'index766', order: 3, name: n('Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)', 'Service-quality index (Decision 766)'),
+    feeds: ['dossiers', 'payments'], headline: ['index766.total', 'index766.progress', 'index766.digitisation'] },
+  { id: 'payments', order: 4, name: n('Thanh toán trực tuyến', 'Online payments'), feeds: ['payments', 'dossiers'],
+    headline: ['payments.dossier_online_rate', 'payments.amount_vnd', 'payments.communes_with_online_payment'] },
+  { id: 'reporting', order: 5, name: n('Chế độ báo cáo', 'Reporting compliance'), feeds: ['reports'],
+    headline: ['reporting.ontime_rate', 'reporting.completeness', 'reporting.missing'] },
+  { id: 'economy', order: 6, name: n('Kinh tế – xã hội', 'Socio-economic targets'), feeds: ['reports'],
+    headline: ['economy.grdp_growth', 'economy.budget_revenue', 'economy.total_investment'] },
+  { id: 'health', order: 7, name: n('Y tế', 'Health'), feeds: ['reports'],
+    headline: ['health.health_insurance_coverage', 'health.child_full_vaccination', 'health.hospital_bed_occupancy'] },
+  { id: 'education', order: 8, name: n('Giáo dục', 'Education'), feeds: ['reports'],
+    headline: ['education.schools_national_standard', 'education.upper_secondary_graduation', 'education.preschool_enrolment'] },
+  { id: 'environment', order: 9, name: n('Tài nguyên – môi trường', 'Natural resources and environment'), feeds: ['reports'],
+    headline: ['environment.aqi_average', 'environment.clean_water_access', 'environment.forest_cover'] },
+  { id: 'security', order: 10, name: n('An ninh trật tự và an toàn giao thông', 'Public order and traffic safety'),
+    feeds: ['reports'], headline: ['security.traffic_accidents', 'security.traffic_deaths', 'security.crimes_solved_rate'] },
+  { id: 'digital', order: 11, name: n('Hạ tầng số và an toàn thông tin', 'Digital infrastructure and information security'),
+    feeds: ['reports', 'documents'], headline: ['digital.signatures_issued', 'digital.video_endpoints', 'digital.security_incidents'] },
+  { id: 'rankings', order: 12, name: n('Chỉ số xếp hạng cấp tỉnh', 'Provincial rankings'), feeds: ['reports'],
+    headline: ['rankings.pci_score', 'rankings.par_index_score', 'rankings.dti_score'] },
+];
+
+const pct = { unit: 'percent', scale: 100 } as const;
+const docs = (where?: string) => count('documents', where, 'at');
+const dossiersBy = (time: string, where?: string) => count('dossiers', where, time);
+
+export const STATIC_KPIS: KpiInput[] = [
+  // 1 direction — documents
+  { id: 'direction.documents_total', subsystem: 'direction', name: n('Văn bản điện tử gửi, nhận', 'E-documents sent and received'),
+    unit: 'count', direction: 'up', kind: 'flow', numerator: docs(), feeds: ['documents'], headline: true },
+  { id: 'direction.documents_outgoing', subsystem: 'direction', name: n('Văn bản đi', 'Outgoing documents'),
+    unit: 'count', direction: 'up', kind: 'flow', numerator: docs(`s.direction = 'out'`), feeds: ['documents'] },
+  { id: 'direction.documents_incoming', subsystem: 'direction', name: n('Văn bản đến', 'Incoming documents'),
+    unit: 'count', direction: 'up', kind: 'flow', numerator: docs(`s.direction = 'in'`), feeds: ['documents'] },
+  { id: 'direction.national_axis_outgoing', subsystem: 'direction',
+    name: n('Văn bản đi qua Trục liên thông quốc gia', 'Outgoing documents over the national axis'),
+    unit: 'count', direction: 'up', kind: 'flow', numerator: docs(`s.direction = 'out' AND s.via_national_axis`), feeds: ['documents'] },
+  { id: 'direction.signed_rate', subsystem: 'direction', name: n('Tỷ lệ văn bản đi có ký số', 'Outgoing documents digitally signed'),
+    ...pct, direction: 'up', kind: 'flow', target: 100, thresholds: { good: 98, warning: 90 },
+    numerator: docs(`s.direction = 'out' AND s.digitally_signed`), denominator: docs(`s.direction = 'out'`), feeds: ['documents'] },
+  { id: 'direction.incoming_ontime_rate', subsystem: 'direction', name: n('Tỷ lệ văn bản đến xử lý đúng hạn', 'Incoming documents handled on time'),
+    ...pct, direction: 'up', kind: 'flow', target: 95, thresholds: { good: 95, warning: 85 },
+    numerator: count('documents', `s.direction = 'in' AND s.completed_at <= s.due_at`, 'due_at'),
+    denominator: count('documents', `s.direction = 'in'`, 'due_at'), feeds: ['documents'] },
+  { id: 'direction.incoming_overdue', subsystem: 'direction', name: n('Văn bản đến quá hạn chưa xử lý', 'Incoming documents overdue'),
+    unit: 'count', direction: 'down', kind: 'stock', feeds: ['documents'],
+    numerator: count('documents', `s.direction = 'in' AND s.at < {end} AND s.due_at < {end} AND (${openAt})`) },
+  { id: 'direction.tasks_ontime_rate', subsystem: 'direction', name: n('Tỷ lệ nhiệm vụ hoàn thành đúng hạn', 'Tasks completed on time'),
+    ...pct, direction: 'up', kind: 'flow', target: 95, thresholds: { good: 95, warning: 85 },
+    numerator: count('documents', `s.is_task AND s.completed_at <= s.due_at`, 'due_at'),
+    denominator: count('documents', 's.is_task', 'due_at'), feeds: ['documents'] },
+  { id: 'direction.tasks_overdue', subsystem: 'direction', name: n('Nhiệm vụ quá hạn', 'Tasks overdue'),
+    unit: 'count', direction: 'down', kind: 'stock', feeds: ['documents'],
+    numerator: count('documents', `s.is_task AND s.at < {end} AND s.due_at < {end} AND (${openAt})`) },
+  { id: 'direction.agencies_active_rate', subsystem: 'direction',
+    name: n('Tỷ lệ cơ quan gửi, nhận văn bản điện tử', 'Agencies exchanging e-documents'),
+    ...pct, direction: 'up', kind: 'flow', target: 100, thresholds: { good: 100, warning: 90 }, feeds: ['documents'],
+    numerator: { source: 'documents', agg: 'count_distinct', expr: 's.agency_code', time: 'at' },
+    denominator: { source: 'agencies', agg: 'count' } },
+
+  // 2 services — dossiers and the procedure catalogue
+  { id: 'services.dossiers_received', subsystem: 'services', name: n('Hồ sơ tiếp nhận', 'Dossiers received'),
+    unit: 'count', direction: 'up', kind: 'flow', numerator: dossiersBy('received_at'), feeds: ['dossiers'], headline: true },
+  { id: 'services.dossiers_completed', subsystem: 'services', name: n('Hồ sơ đã giải quyết', 'Dossiers completed'),
+    unit: 'count', direction: 'up', kind: 'flow', numerator: dossiersBy('completed_at'), feeds: ['dossiers'] },
+  { id: 'services.ontime_rate', subsystem: 'services', name: n('Tỷ lệ giải quyết đúng hạn', 'Dossiers completed on time'),
+    ...pct, direction: 'up', kind: 'flow', target: 95, thresholds: { good: 95, warning: 85 }, feeds: ['dossiers'],
+    numerator: dossiersBy('completed_at', 's.completed_at <= s.due_at'), denominator: dossiersBy('completed_at') },
+  { id: 'services.overdue_in_progress', subsystem: 'services', name: n('Hồ sơ quá hạn đang xử lý', 'Overdue dossiers in progress'),
+    unit: 'count', direction: 'down', kind: 'stock', feeds: ['dossiers'],
+    numerator: count('dossiers', `s.received_at < {end} AND s.due_at < {end} AND (${openAt}) AND s.status NOT IN ('cancelled', 'returned')`) },
+  { id: 'services.online_rate', subsystem: 'services', name: n('Tỷ lệ hồ sơ trực tuyến', 'Dossiers filed online'),
+    ...pct, direction: 'up', kind: 'flow', feeds: ['dossiers'], thresholds: { good: 50, warning: 30 },
+    numerator: dossiersBy('received_at', `s.channel = 'online'`), denominator: dossiersBy('received_at') },
+  { id: 'services.digitized_result_rate', subsystem: 'services', name: n('Tỷ lệ cấp kết quả điện tử', 'Results issued electronically'),
+    ...pct, direction: 'up', kind: 'flow', feeds: ['dossiers'], thresholds: { good: 80, warning: 50 },
+    numerator: dossiersBy('completed_at', 's.result_digitized'), denominator: dossiersBy('completed_at') },
+  { id: 'services.avg_processing_days', subsystem: 'services', name: n('Thời gian giải quyết trung bình', 'Average processing time'),
+    unit: 'days', direction: 'down', kind: 'flow', feeds: ['dossiers'],
+    numerator: { source: 'dossiers', agg: 'avg', expr: 'epoch(s.completed_at - s.received_at) / 86400.0', time: 'completed_at' } },
+  { id: 'services.procedures_total', subsystem: 'services', name: n('Thủ tục hành chính trên Cổng dịch vụ công', 'Procedures on the portal'),
+    unit: 'count', direction: 'up', kind: 'catalogue', feeds: [], numerator: count('procedures') },
+  { id: 'services.procedures_partial_online', subsystem: 'services', name: n('DVC trực tuyến một phần (mức 3)', 'Partially online services (level 3)'),
+    unit: 'count', direction: 'up', kind: 'catalogue', feeds: [], numerator: count('procedures', `s.service_level = 'partial_online'`) },
+  { id: 'services.procedures_full_online', subsystem: 'services', name: n('DVC trực tuyến toàn trình (mức 4)', 'Fully online services (level 4)'),
+    unit: 'count', direction: 'up', kind: 'catalogue', feeds: [], numerator: count('procedures', `s.service_level = 'full_online'`) },
+  { id: 'services.procedures_synced_national', subsystem: 'services',
+    name: n('Thủ tục đồng bộ trạng thái với Cổng DVC quốc gia', 'Procedures synchronised with the national portal'),
+    unit: 'count', direction: 'up', kind: 'catalogue', feeds: [], numerator: count('procedures', 's.synced_national') },
+
+  // 4 payments
+  { id: 'payments.count', subsystem: 'payments', name: n('Giao dịch thanh toán trực tuyến', 'Online payments'),
+    unit: 'count', direction: 'up', kind: 'flow', feeds: ['payments'], numerator: count('payments', `s.status = 'success'`, 'paid_at') },
+  { id: 'payments.amount_vnd', subsystem: 'payments', name: n('Số tiền thanh toán trực tuyến', 'Amount paid online'),
+    unit: 'vnd', direction: 'up', kind: 'flow', feeds: ['payments'],
+    numerator: { source: 'payments', agg: 'sum', expr: 's.amount_vnd', where: `s.status = 'success'`, time: 'paid_at' } },
+  { id: 'payments.dossier_online_rate', subsystem: 'payments', name: n('Tỷ lệ hồ sơ thanh toán trực tuyến', 'Fee dossiers paid online'),
+    ...pct, direction: 'up', kind: 'flow', feeds: ['dossiers'], thresholds: { good: 50, warning: 30 },
+    numerator: dossiersBy('received_at', 's.fee_vnd > 0 AND s.paid_online'), denominator: dossiersBy('received_at', 's.fee_vnd > 0') },
+  { id: 'payments.communes_with_online_payment', subsystem: 'payments',
+    name: n('Xã có thanh toán trực tuyến', 'Communes with online payment'),
+    unit: 'count', direction: 'up', kind: 'stock', show: 'numerator', feeds: ['payments'],
+    numerator: { source: 'payments', agg: 'count_distinct', expr: 's.unit_code',
+      where: `s.status = 'success' AND s.channel <> 'counter_pos' AND s.paid_at < {end}
+        AND s.unit_code IN (SELECT code FROM units WHERE level = 'commune')` },
+    denominator: count('communes') },
+  { id: 'payments.failure_rate', subsystem: 'payments', name: n('Tỷ lệ giao dịch lỗi', 'Failed payment attempts'),
+    ...pct, direction: 'down', kind: 'flow', feeds: ['payments'], thresholds: { good: 3, warning: 6 },
+    numerator: count('payments', `s.status = 'failed'`, 'paid_at'), denominator: count('payments', undefined, 'paid_at') },
+  { id: 'payments.e_receipt_rate', subsystem: 'payments', name: n('Tỷ lệ biên lai điện tử', 'Electronic receipts issued'),
+    ...pct, direction: 'up', kind: 'flow', feeds: ['payments'], thresholds: { good: 90, warning: 70 },
+    numerator: count('payments', `s.status = 'success' AND s.e_receipt`, 'paid_at'),
+    denominator: count('payments', `s.status = 'success'`, 'paid_at') },
+
+  // 5 reporting — expected reports (indicator × period × unit) against submissions
+  { id: 'reporting.expected', subsystem: 'reporting', name: n('Báo cáo phải nộp', 'Reports expected'),
+    unit: 'count', direction: 'up', kind: 'flow', feeds: ['reports'], numerator: count('report_compliance', undefined, 'due_at') },
+  { id: 'reporting.submitted', subsystem: 'reporting', name: n('Báo cáo đã nộp', 'Reports submitted'),
+    unit: 'count', direction: 'up', kind: 'flow', feeds: ['reports'],
+    numerator: count('report_compliance', 's.submitted_at < {end}', 'due_at') },
+  { id: 'reporting.ontime_rate', subsystem: 'reporting', name: n('Tỷ lệ báo cáo đúng hạn', 'Reports submitted on time'),
+    ...pct, direction: 'up', kind: 'flow', feeds: ['reports'], target: 100, thresholds: { good: 95, warning: 80 },
+    numerator: count('report_compliance', 's.submitted_at <= s.due_at', 'due_at'), denominator: count('report_compliance', undefined, 'due_at') },
+  { id: 'reporting.completeness', subsystem: 'reporting', name: n('Tỷ lệ báo cáo đầy đủ', 'Reports complete'),
+    ...pct, direction: 'up', kind: 'flow', feeds: ['reports'], target: 100, thresholds: { good: 98, warning: 90 },
+    numerator: count('report_compliance', 's.submitted_at < {end}', 'due_at'), denominator: count('report_compliance', undefined, 'due_at') },
+  { id: 'reporting.missing', subsystem: 'reporting', name: n('Báo cáo quá hạn chưa nộp', 'Reports missing'),
+    unit: 'count', direction: 'down', kind: 'flow', feeds: ['reports'],
+    numerator: count('report_compliance', 's.submitted_at IS NULL OR s.submitted_at >= {end}', 'due_at') },
+];
+
+/** An indicators reference row, as the registry needs it. */
+export interface IndicatorRow {
+  code: string;
+  name_vi: string;
+  name_en: string | null;
+  subsystem: string;
+  unit: string | null;
+  aggregation: 'sum' | 'avg' | 'last' | 'max';
+  reporting_level: string;
+  direction: 'up' | 'down';
+}
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * A reported indicator as a KPI: flows (sum/avg/max) over the periods inside the range; stocks (last) take each
+ * unit's latest period ending by the range end, summed for counts and averaged for rates.
+ */
+export function indicatorKpi(i: IndicatorRow): KpiInput {
+  const base = `s.indicator_code = ${lit(i.code)} AND s.unit_code IN (SELECT code FROM units WHERE level = ${lit(i.reporting_level)})`;
+  const additive = i.unit === 'count' || i.aggregation === 'sum';
+  const numerator: MeasureInput =
+    i.aggregation === 'last'
+      ? { source: 'reports', agg: additive ? 'sum' : 'avg', expr: 's.value',
+          from: `(SELECT * FROM reports_latest s WHERE ${base} AND s.period_end < {endDate}
+            QUALIFY row_number() OVER (PARTITION BY s.unit_code ORDER BY s.period_end DESC) = 1)` }
+      : { source: 'reports', agg: i.aggregation, expr: 's.value', time: 'period_start', timeType: 'date',
+          where: `${base} AND s.period_end < {endDate}` };
+  return {
+    id: `${i.subsystem}.${i.code}`, subsystem: i.subsystem, name: n(i.name_vi, i.name_en ?? i.name_vi),
+    unit: i.unit ?? 'number', direction: i.direction, kind: 'reported', numerator, feeds: ['reports'],
+    indicator: i.code, aggregation: i.aggregation,
+  };
+}
+
+/** The QĐ 766 scores; computed by index766.ts from the engine's ratios. */
+export const INDEX_KPIS: KpiInput[] = [
+  ['total', 'Điểm Bộ chỉ số 766', 'QĐ 766 index score', 100],
+  ['transparency', 'Công khai, minh bạch', 'Transparency', 18],
+  ['progress', 'Tiến độ giải quyết', 'Progress', 20],
+  ['online', 'Dịch vụ công trực tuyến', 'Online services', 12],
+  ['payment', 'Thanh toán trực tuyến', 'Online payment', 10],
+  ['digitisation', 'Số hóa hồ sơ', 'Digitisation', 22],
+  ['satisfaction', 'Mức độ hài lòng', 'Satisfaction', 18],
+].map(([key, vi, en, max]) => ({
+  id: `index766.${key}`, subsystem: 'index766', name: n(String(vi), String(en)), unit: 'score', direction: 'up' as const,
+  kind: 'index' as const, numerator: count('dossiers', undefined, 'received_at'), target: Number(max),
+  thresholds: { good: Number(max) * 0.8, warning: Number(max) * 0.5 }, feeds: ['dossiers', 'payments'],
+}));
+
+export interface Registry {
+  kpis: Map<string, Kpi>;
+  subsystems: Subsystem[];
+}
+
+/** Build the registry: static KPIs (or IOC_REGISTRY's), the 766 scores, and one KPI per reported indicator. */
+export function buildRegistry(indicators: IndicatorRow[], registryFile?: string): Registry {
+  let statics = STATIC_KPIS;
+  let subsystems = SUBSYSTEMS;
+  if (registryFile) {
+    const custom = z
+      .object({ kpis: z.array(z.unknown()), subsystems: z.array(z.unknown()) })
+      .parse(JSON.parse(readFileSync(registryFile, 'utf8')));
+    statics = custom.kpis as KpiInput[];
+    subsystems = custom.subsystems as typeof SUBSYSTEMS;
+  }
+  const kpis = new Map<string, Kpi>();
+  for (const k of [...statics, ...INDEX_KPIS, ...indicators.map(indicatorKpi)]) {
+    const parsed = KpiSchema.parse(k);
+    kpis.set(parsed.id, parsed);
+  }
+  return { kpis, subsystems: subsystems.map((s) => SubsystemSchema.parse(s)).sort((a, b) => a.order - b.order) };
+}

@@ -1,0 +1,257 @@
+// KPI answers for routes, the CLI and exports alike: value + comparisons + target + status + freshness,
+// breakdowns and records. Plain functions over the engine; answers cached by the store's data version.
+import type { Db } from '../db/index.ts';
+import { type FeedStatus, getFeedStatus } from '../feeds/status.ts';
+import { type Branch, cellValue, computeCells, kpiDimensions, QueryError, recordRows, type Scope } from './engine.ts';
+import { index766, type IndexScore } from './index766.ts';
+import { buckets, comparisons, type Grain, localEndExclusive, type Range } from './period.ts';
+import type { Registry } from './registry.ts';
+import { changePct, statusOf } from './status.ts';
+import type { BreakdownRow, Dimension, Filters, Kpi, KpiAnswer, PeriodValue, Status } from './types.ts';
+import { TIME_DIMENSIONS } from './types.ts';
+
+export class NotFoundError extends Error {}
+
+export interface KpiContext {
+  db: Db;
+  registry: Registry;
+  scope?: Scope;
+}
+
+/** Small cache keyed by data version: answers never outlive a delivery. */
+class VersionedCache {
+  private version = -1;
+  private map = new Map<string, Promise<unknown>>();
+  get<T>(db: Db, key: string, make: () => Promise<T>): Promise<T> {
+    if (db.version !== this.version) {
+      this.map.clear();
+      this.version = db.version;
+    }
+    const hit = this.map.get(key);
+    if (hit) return hit as Promise<T>;
+    const p = make();
+    p.catch(() => this.map.delete(key));
+    if (this.map.size > 5000) this.map.clear();
+    this.map.set(key, p);
+    return p;
+  }
+}
+const cache = new VersionedCache();
+
+export function getKpiDef(ctx: KpiContext, id: string): Kpi {
+  const k = ctx.registry.kpis.get(id);
+  if (!k) throw new NotFoundError(`unknown KPI ${id}`);
+  return k;
+}
+
+export function feedStatus(ctx: KpiContext): Promise<FeedStatus[]> {
+  // Freshness moves with the clock, so it is keyed by the minute too.
+  return cache.get(ctx.db, `feeds:${Math.floor(Date.now() / 60_000)}`, () => getFeedStatus(ctx.db));
+}
+
+const BRANCH_NAMES = ['current', 'previousPeriod', 'samePeriodLastYear', 'yearToDate'] as const;
+
+/** A reported indicator's annual plan for the unit (province when no unit filter) and the range's year. */
+async function targetFor(ctx: KpiContext, kpi: Kpi, filters: Filters, year: number): Promise<number | null> {
+  if (!kpi.indicator) return kpi.target ?? null;
+  const rows = await ctx.db.query<{ target: number }>(
+    `SELECT target FROM targets WHERE indicator_code = $i AND year = $y
+       AND unit_code = coalesce($u, (SELECT code FROM units WHERE level = 'province' LIMIT 1))`,
+    { i: kpi.indicator, y: year, u: filters.unit ?? null },
+  );
+  return rows[0]?.target ?? kpi.target ?? null;
+}
+
+function scoreValue(kpi: Kpi, s: IndexScore | undefined): number | null {
+  if (!s) return null;
+  const group = kpi.id.split('.')[1];
+  return group === 'total' ? s.total : (s.groups[group as keyof IndexScore['groups']] ?? null);
+}
+
+/** The reported transparency score (index766_transparency) per branch, if the indicator exists. */
+async function transparencyScores(ctx: KpiContext, branches: Branch[], filters: Filters) {
+  const t = [...ctx.registry.kpis.values()].find((k) => k.indicator === 'index766_transparency');
+  if (!t) return undefined;
+  const cells = await computeCells(ctx.db, t, branches, { unit: filters.unit }, { scope: ctx.scope });
+  return new Map(cells.map((c) => [c.period, c.numerator]));
+}
+
+/** Values of a KPI for several branches (periods), optionally by a dimension. */
+async function cellsFor(ctx: KpiContext, kpi: Kpi, branches: Branch[], filters: Filters, dim?: Dimension) {
+  if (kpi.kind === 'index') {
+    const scores = await index766(ctx.db, branches, filters, {
+      dim, scope: ctx.scope, transparency: await transparencyScores(ctx, branches, filters),
+    });
+    return branches.flatMap((b) =>
+      [...(scores.get(b.key)?.entries() ?? [])].map(([key, s]) => ({
+        period: b.key, key, numerator: scoreValue(kpi, s), denominator: null, value: scoreValue(kpi, s), score: s,
+      })),
+    );
+  }
+  const cells = await computeCells(ctx.db, kpi, branches, filters, { dim, scope: ctx.scope });
+  return cells.map((c) => {
+    const value = cellValue(kpi, c.numerator, c.denominator);
+    const zero = (v: number | null) => (v === null && kpi.kind !== 'reported' ? 0 : v);
+    return { ...c, numerator: zero(c.numerator), denominator: kpi.denominator ? zero(c.denominator) : null, value, score: undefined };
+  });
+}
+
+export async function getKpi(ctx: KpiContext, id: string, range: Range, filters: Filters): Promise<KpiAnswer & { index766?: IndexScore }> {
+  const kpi = getKpiDef(ctx, id);
+  return cache.get(ctx.db, `kpi:${id}:${JSON.stringify([range, filters, ctx.scope])}`, async () => {
+    const cmp = comparisons(range);
+    const branches: Branch[] = BRANCH_NAMES.map((k) => ({ key: k, range: cmp[k] }));
+    const [cells, feeds, target] = await Promise.all([
+      cellsFor(ctx, kpi, branches, filters),
+      feedStatus(ctx),
+      targetFor(ctx, kpi, filters, +range.to.slice(0, 4)),
+    ]);
+    const pv = (k: (typeof BRANCH_NAMES)[number]): PeriodValue => {
+      const c = cells.find((x) => x.period === k);
+      return { ...cmp[k], value: c?.value ?? null, numerator: c?.numerator ?? null, denominator: c?.denominator ?? null };
+    };
+    const cur = pv('current');
+    const ytd = pv('yearToDate');
+    // An annual plan for a flow summed over the year is judged year-to-date against the share of the year gone.
+    const annualFlow = kpi.indicator !== undefined && kpi.aggregation === 'sum';
+    const progressBase = annualFlow ? ytd.value : cur.value;
+    const share = annualFlow ? (+range.to.slice(5, 7)) / 12 : 1;
+    const myFeeds = feeds.filter((f) => kpi.feeds.includes(f.feed));
+    const newest = myFeeds.map((f) => f.newestEventAt).filter((x): x is string => x !== null).sort().at(0) ?? null;
+    const end = new Date(localEndExclusive(range.to)).toISOString();
+    return {
+      id: kpi.id, subsystem: kpi.subsystem, name: kpi.name, unit: kpi.unit, direction: kpi.direction, kind: kpi.kind,
+      from: range.from, to: range.to, filters,
+      value: cur.value, numerator: kpi.denominator || kpi.kind === 'index' ? cur.numerator : null,
+      denominator: kpi.denominator ? cur.denominator : null,
+      previousPeriod: pv('previousPeriod'), samePeriodLastYear: pv('samePeriodLastYear'), yearToDate: ytd,
+      change: changePct(cur.value, pv('samePeriodLastYear').value),
+      target,
+      targetProgress: target && progressBase !== null ? progressBase / target : null,
+      status: statusOf(kpi, annualFlow ? progressBase : cur.value, target, share),
+      asOf: kpi.kind === 'catalogue' ? null : newest && newest < end ? newest : newest ? end : null,
+      stale: myFeeds.some((f) => f.stale),
+      dimensions: kpiDimensions(kpi),
+      ...(kpi.kind === 'index' ? { index766: cells.find((c) => c.period === 'current')?.score } : {}),
+    };
+  });
+}
+
+export interface BreakdownAnswer {
+  id: string;
+  by: Dimension;
+  from: string;
+  to: string;
+  filters: Filters;
+  unit: string;
+  rows: BreakdownRow[];
+}
+
+/** Label of each key: unit, agency, procedure and indicator names; sectors and dates are their own label. */
+async function labels(ctx: KpiContext, by: Dimension): Promise<Map<string, string>> {
+  const sql: Partial<Record<Dimension, string>> = {
+    province: 'SELECT code AS k, name AS v FROM units', district: 'SELECT code AS k, name AS v FROM units',
+    commune: 'SELECT code AS k, name AS v FROM units', agency: 'SELECT code AS k, name AS v FROM agencies',
+    procedure: 'SELECT code AS k, name AS v FROM procedures', indicator: 'SELECT code AS k, name_vi AS v FROM indicators',
+  };
+  const q = sql[by];
+  if (!q) return new Map();
+  return cache.get(ctx.db, `labels:${by}`, async () =>
+    new Map((await ctx.db.query<{ k: string; v: string }>(q)).map((r) => [r.k, r.v])));
+}
+
+/** Every unit of a level under the filter unit, so a unit with nothing to count shows as 0, not as absent. */
+async function unitKeys(ctx: KpiContext, by: Dimension, filters: Filters): Promise<string[]> {
+  return (
+    await ctx.db.query<{ code: string }>(
+      `SELECT code FROM unit_paths WHERE level = $lvl AND ($u IS NULL OR $u IN (province_code, district_code, commune_code))
+       ORDER BY code`,
+      { lvl: by, u: filters.unit ?? null },
+    )
+  ).map((r) => r.code);
+}
+
+const MAX_BUCKETS: Record<Grain, number> = { day: 400, month: 240, quarter: 80, year: 30 };
+
+export async function getBreakdown(ctx: KpiContext, id: string, range: Range, filters: Filters, by: Dimension): Promise<BreakdownAnswer> {
+  const kpi = getKpiDef(ctx, id);
+  if (!kpiDimensions(kpi).includes(by)) throw new QueryError(`${id} cannot be broken down by ${by}`);
+  return cache.get(ctx.db, `bd:${id}:${by}:${JSON.stringify([range, filters, ctx.scope])}`, async () => {
+    let rows: BreakdownRow[];
+    if ((TIME_DIMENSIONS as readonly string[]).includes(by)) {
+      // A trend: one branch per bucket (stocks are evaluated at each bucket's end), with last year's bucket beside it.
+      const bs = buckets(range, by as Grain);
+      if (bs.length > MAX_BUCKETS[by as Grain]) throw new QueryError(`too many ${by} buckets (${bs.length}); choose a coarser grain`);
+      const cur: Branch[] = bs.map((r) => ({ key: r.from, range: r }));
+      const ly: Branch[] = bs.map((r) => ({ key: `ly:${r.from}`, range: comparisons(r).samePeriodLastYear }));
+      const cells = await cellsFor(ctx, kpi, [...cur, ...ly], filters);
+      rows = bs.map((r) => {
+        const c = cells.find((x) => x.period === r.from);
+        const l = cells.find((x) => x.period === `ly:${r.from}`);
+        return row(kpi, r.from, r.from, c, l?.value ?? null);
+      });
+    } else {
+      const cmp = comparisons(range);
+      const cells = await cellsFor(ctx, kpi, [{ key: 'cur', range }, { key: 'ly', range: cmp.samePeriodLastYear }], filters, by);
+      const names = await labels(ctx, by);
+      let keys = [...new Set(cells.filter((c) => c.period === 'cur').map((c) => c.key))];
+      if (by === 'district' || by === 'commune') keys = [...new Set([...(await unitKeys(ctx, by, filters)), ...keys])];
+      rows = keys.map((k) => {
+        const c = cells.find((x) => x.period === 'cur' && x.key === k);
+        const l = cells.find((x) => x.period === 'ly' && x.key === k);
+        const r = row(kpi, k, k === null ? null : (names.get(k) ?? k), c, l?.value ?? null);
+        // A unit without any row is "no data" for ratios, 0 for counts.
+        return c ? r : { ...r, value: cellValue(kpi, null, null), numerator: null, denominator: null };
+      });
+      rows.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
+    }
+    return { id, by, from: range.from, to: range.to, filters, unit: kpi.unit, rows };
+  });
+}
+
+function row(kpi: Kpi, key: string | null, label: string | null, c: { value: number | null; numerator: number | null; denominator: number | null } | undefined, ly: number | null): BreakdownRow {
+  const value = c?.value ?? null;
+  const status: Status = statusOf(kpi, value, kpi.target ?? null);
+  return {
+    key, label, value, numerator: c?.numerator ?? null, denominator: c?.denominator ?? null,
+    samePeriodLastYear: ly, change: changePct(value, ly), status,
+  };
+}
+
+export async function getRecords(
+  ctx: KpiContext,
+  id: string,
+  range: Range,
+  filters: Filters,
+  opts: { part: 'numerator' | 'denominator'; limit: number; offset: number },
+) {
+  const kpi = getKpiDef(ctx, id);
+  if (kpi.kind === 'index') throw new QueryError(`${id} is a composite score: open the records of its component KPIs`);
+  const r = await recordRows(ctx.db, kpi, range, filters, { ...opts, scope: ctx.scope });
+  return { id, part: opts.part, from: range.from, to: range.to, filters, total: r.total, limit: opts.limit, offset: opts.offset, rows: r.rows };
+}
+
+export interface SubsystemSummary {
+  id: string;
+  order: number;
+  name: { vi: string; en: string };
+  status: Status;
+  stale: boolean;
+  asOf: string | null;
+  headline: KpiAnswer[];
+}
+
+const STATUS_RANK: Record<Status, number> = { bad: 3, warning: 2, good: 1, none: 0 };
+
+/** The 12 subsystems with their headline KPIs: the overview and the wall in one call. */
+export async function getSubsystems(ctx: KpiContext, range: Range, filters: Filters): Promise<SubsystemSummary[]> {
+  return Promise.all(
+    ctx.registry.subsystems.map(async (s) => {
+      const ids = s.headline.filter((h) => ctx.registry.kpis.has(h));
+      const headline = await Promise.all(ids.map((h) => getKpi(ctx, h, range, filters)));
+      const worst = headline.reduce<Status>((w, k) => (STATUS_RANK[k.status] > STATUS_RANK[w] ? k.status : w), 'none');
+      const asOf = headline.map((k) => k.asOf).filter((x): x is string => !!x).sort().at(-1) ?? null;
+      return { id: s.id, order: s.order, name: s.name, status: worst, stale: headline.some((k) => k.stale), asOf, headline };
+    }),
+  );
+}

@@ -1,0 +1,93 @@
+// Feed routes: status per feed, the rejects table, and the HTTP push of a delivery (FEEDS.md).
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { hashFile, loadDelivery } from '../feeds/loader.ts';
+import { FEED_NAMES } from '../feeds/specs.ts';
+import { DeliveryError, type Format } from '../feeds/stage.ts';
+import { feedStatus } from '../kpis/service.ts';
+import { RejectsQuery } from './schemas.ts';
+import { validate } from './validate.ts';
+
+const CONTENT_TYPES: Record<string, Format> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+  'application/json': 'json',
+  'application/vnd.apache.parquet': 'parquet',
+  'application/x-parquet': 'parquet',
+};
+
+/** Store a pushed body as an archive file first: the loader reads files, and the archive allows a rebuild. */
+async function archiveBody(dir: string, feed: string, format: Format, body: ReadableStream<Uint8Array>): Promise<string> {
+  const folder = join(dir, feed);
+  await mkdir(folder, { recursive: true });
+  const tmp = join(folder, `.incoming-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(tmp));
+  const hash = (await hashFile(tmp)).slice(0, 16);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const final = join(folder, `${stamp}-${hash}.${format}`);
+  await rename(tmp, final);
+  return final;
+}
+
+export const feedRoutes = new Hono<AppEnv>()
+  .get('/feeds', async (c) => c.json({ feeds: await feedStatus(c.var.ctx) }))
+  .get('/feeds/rejects', validate('query', RejectsQuery), async (c) => {
+    const q = c.req.valid('query');
+    const params = { feed: q.feed ?? null, delivery: q.delivery ?? null };
+    const where = `($feed IS NULL OR r.feed = $feed) AND ($delivery IS NULL OR r.delivery_id = $delivery)`;
+    const [rows, total] = await Promise.all([
+      c.var.ctx.db.query(
+        `SELECT r.delivery_id AS "deliveryId", r.feed, r.name, r.line, r.record, r.id, r.field, r.value, r.reason,
+           d.received_at AS "receivedAt", d.source
+         FROM rejects r JOIN deliveries d ON d.id = r.delivery_id WHERE ${where}
+         ORDER BY r.delivery_id DESC, r.record, r.field LIMIT $lim OFFSET $off`,
+        { ...params, lim: q.limit, off: q.offset },
+      ),
+      c.var.ctx.db.query<{ n: number }>(`SELECT count(*) AS n FROM rejects r WHERE ${where}`, params),
+    ]);
+    return c.json({ total: total[0].n, limit: q.limit, offset: q.offset, rows });
+  })
+  .get('/feeds/deliveries', async (c) =>
+    c.json({
+      deliveries: await c.var.ctx.db.query(
+        `SELECT id, feed, source, name, format, received_at AS "receivedAt", status, records, accepted, rejected, stale,
+           ignored_columns AS "ignoredColumns", error, ms FROM deliveries ORDER BY id DESC LIMIT 200`,
+      ),
+    }),
+  )
+  .post(
+    '/feeds/:feed',
+    validate('param', z.object({ feed: z.enum(FEED_NAMES) })),
+    async (c, next) => bodyLimit({
+      maxSize: c.var.env.IOC_MAX_BODY,
+      onError: (cc) => cc.json({ error: `body larger than ${c.var.env.IOC_MAX_BODY} bytes` }, 413),
+    })(c, next),
+    async (c) => {
+      const feed = c.req.valid('param').feed;
+      const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      const format = CONTENT_TYPES[type];
+      if (!format) {
+        return c.json({ error: `unsupported Content-Type '${type}': use ${Object.keys(CONTENT_TYPES).join(', ')}` }, 415);
+      }
+      if (!c.req.raw.body) return c.json({ error: 'empty body' }, 400);
+      const path = await archiveBody(c.var.ctx.archiveDir, feed, format, c.req.raw.body);
+      try {
+        const report = await loadDelivery(c.var.ctx.db, { feed, path, name: `POST /api/feeds/${feed}`, format, source: 'http' });
+        if (report.duplicateDelivery) await rm(path, { force: true });
+        return c.json(report, 200);
+      } catch (e) {
+        await rm(path, { force: true });
+        if (e instanceof DeliveryError) return c.json({ error: e.message }, e.status);
+        throw e;
+      }
+    },
+  );

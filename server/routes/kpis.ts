@@ -1,0 +1,50 @@
+// KPI routes: the registry, answers, breakdowns, records, subsystems and the 766 index. Thin: call + respond.
+import { Hono } from 'hono';
+import type { AppEnv } from '../app.ts';
+import { kpiDimensions } from '../kpis/engine.ts';
+import { COMPONENTS, index766, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
+import { getBreakdown, getKpi, getRecords, getSubsystems } from '../kpis/service.ts';
+import { BreakdownQuery, IndexQuery, KpiParam, RangeQuery, RecordsQuery, splitQuery } from './schemas.ts';
+import { validate } from './validate.ts';
+
+export const kpiRoutes = new Hono<AppEnv>()
+  .get('/subsystems', validate('query', RangeQuery), async (c) => {
+    const { range, filters } = splitQuery(c.req.valid('query'));
+    return c.json({ from: range.from, to: range.to, filters, subsystems: await getSubsystems(c.var.ctx, range, filters) });
+  })
+  .get('/kpis', (c) => {
+    const { registry } = c.var.ctx;
+    return c.json({
+      subsystems: registry.subsystems,
+      kpis: [...registry.kpis.values()].map((k) => ({
+        id: k.id, subsystem: k.subsystem, name: k.name, unit: k.unit, direction: k.direction, kind: k.kind,
+        target: k.target ?? null, thresholds: k.thresholds ?? null, feeds: k.feeds, dimensions: kpiDimensions(k),
+        formula: { numerator: k.numerator, denominator: k.denominator ?? null, scale: k.scale, show: k.show },
+      })),
+    });
+  })
+  .get('/kpis/:id', validate('param', KpiParam), validate('query', RangeQuery), async (c) => {
+    const { range, filters } = splitQuery(c.req.valid('query'));
+    return c.json(await getKpi(c.var.ctx, c.req.valid('param').id, range, filters));
+  })
+  .get('/kpis/:id/breakdown', validate('param', KpiParam), validate('query', BreakdownQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { range, filters } = splitQuery(q);
+    return c.json(await getBreakdown(c.var.ctx, c.req.valid('param').id, range, filters, q.by));
+  })
+  .get('/kpis/:id/records', validate('param', KpiParam), validate('query', RecordsQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { range, filters } = splitQuery(q);
+    return c.json(await getRecords(c.var.ctx, c.req.valid('param').id, range, filters, q));
+  })
+  .get('/index766', validate('query', IndexQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { range, filters } = splitQuery(q);
+    const scores = await index766(c.var.ctx.db, [{ key: 'cur', range }], filters, { dim: q.by, scope: c.var.ctx.scope });
+    const rows = [...(scores.get('cur')?.entries() ?? [])]
+      .map(([key, s]) => ({ key, ...s }))
+      .sort((a, b) => (b.total ?? -1) - (a.total ?? -1))
+      .map((r, i) => ({ rank: i + 1, ...r }));
+    return c.json({ methodology: METHODOLOGY, by: q.by, from: range.from, to: range.to, filters, tiers: TIERS,
+      components: COMPONENTS.map(({ id, group, max, fullAt, name }) => ({ id, group, max, fullAt, name })), noData: NO_DATA, rows });
+  });

@@ -1,0 +1,21 @@
+// Reference routes: the unit hierarchy and the agencies, for filters, labels and the map.
+import { Hono } from 'hono';
+import type { AppEnv } from '../app.ts';
+
+export const referenceRoutes = new Hono<AppEnv>()
+  .get('/units', async (c) =>
+    c.json({
+      units: await c.var.ctx.db.query(
+        `SELECT u.code, u.name, u.level, u.parent_code AS "parentCode", u.kind, u.lat, u.lon,
+           CAST(u.valid_from AS VARCHAR) AS "validFrom", CAST(u.valid_to AS VARCHAR) AS "validTo"
+         FROM units u ORDER BY CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, u.code`,
+      ),
+    }),
+  )
+  .get('/agencies', async (c) =>
+    c.json({
+      agencies: await c.var.ctx.db.query(
+        `SELECT code, name, unit_code AS "unitCode", kind, sector FROM agencies ORDER BY kind, code`,
+      ),
+    }),
+  );

@@ -1,0 +1,34 @@
+// Opening the store: DuckDB file → migrations → reference data → KPI registry. Shared by the server and CLIs.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Db } from './db/index.ts';
+import { migrate } from './db/schema.ts';
+import type { Env } from './env.ts';
+import { buildRegistry, type IndicatorRow, type Registry } from './kpis/registry.ts';
+import { loadReference } from './reference/load.ts';
+
+export function dbPath(env: Env): string {
+  return env.IOC_DB ?? join(env.IOC_DATA_DIR, 'ioc.duckdb');
+}
+
+export async function openStore(env: Env, path = dbPath(env)): Promise<Db> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = await Db.open({ path, memoryLimit: env.IOC_DB_MEMORY, threads: env.IOC_DB_THREADS });
+  await migrate(db);
+  return db;
+}
+
+/** (Re)load reference CSVs when the folder has them. Returns false when there is none. */
+export async function loadReferenceIfPresent(db: Db, dataDir: string): Promise<boolean> {
+  const dir = join(dataDir, 'reference');
+  if (!existsSync(join(dir, 'units.csv'))) return false;
+  await loadReference(db, dir);
+  return true;
+}
+
+export async function registryFrom(db: Db, registryFile?: string): Promise<Registry> {
+  const indicators = await db.query<IndicatorRow>(
+    'SELECT code, name_vi, name_en, subsystem, unit, aggregation, reporting_level, direction FROM indicators ORDER BY code',
+  );
+  return buildRegistry(indicators, registryFile);
+}
