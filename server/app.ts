@@ -31,10 +31,17 @@ export interface AppOptions {
 }
 
 export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
-  const tileOrigin = env.IOC_TILE_URL ? new URL(env.IOC_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : undefined;
+  const tileOrigin = env.IOC_TILE_URL
+    ? new URL(env.IOC_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin
+    : undefined;
   const api = new Hono<AppEnv>()
     .get('/health', (c) =>
-      c.json({ status: 'ok', version: c.var.ctx.db.version, startedAt: c.var.ctx.startedAt.toISOString(), kpis: c.var.ctx.registry.kpis.size }),
+      c.json({
+        status: 'ok',
+        version: c.var.ctx.db.version,
+        startedAt: c.var.ctx.startedAt.toISOString(),
+        kpis: c.var.ctx.registry.kpis.size,
+      }),
     )
     .get('/config', (c) => c.json({ tileUrl: c.var.env.IOC_TILE_URL ?? null, demo: c.var.env.IOC_DEMO }))
     .route('/', kpiRoutes)
@@ -65,7 +72,9 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     )
     .route('/api', api);
 
-  app.notFound((c) => (c.req.path.startsWith('/api') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : spa(c)));
+  app.notFound((c) =>
+    c.req.path.startsWith('/api') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : spa(c),
+  );
   app.onError((err, c) => {
     if (err instanceof QueryError) return c.json({ error: err.message }, 400);
     if (err instanceof NotFoundError) return c.json({ error: err.message }, 404);
@@ -78,12 +87,19 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
   const webDir = opts.webDir;
   let indexHtml: Promise<string> | undefined;
   async function spa(c: import('hono').Context) {
-    if (!webDir || !existsSync(join(webDir, 'index.html'))) return c.text('web app not built: run npm run build', 404);
+    if (!webDir || !existsSync(join(webDir, 'index.html')))
+      return c.text('web app not built: run npm run build', 404);
     indexHtml ??= readFile(join(webDir, 'index.html'), 'utf8');
     return c.html(await indexHtml);
   }
   if (webDir) {
-    app.use('/assets/*', serveStatic({ root: webDir, onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+    app.use(
+      '/assets/*',
+      serveStatic({
+        root: webDir,
+        onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
+      }),
+    );
     app.use('*', serveStatic({ root: webDir }));
     app.get('*', spa);
   }

@@ -4,7 +4,10 @@ import { z } from 'zod';
 const BOOL = ['true', 'false', '1', '0', 'yes', 'no'] as const;
 const truthy = (v: string) => v === 'true' || v === '1' || v === 'yes';
 const bool = (def: (typeof BOOL)[number]) => z.enum(BOOL).default(def).transform(truthy);
-const optionalBool = z.enum(BOOL).optional().transform((v) => (v === undefined ? undefined : truthy(v)));
+const optionalBool = z
+  .enum(BOOL)
+  .optional()
+  .transform((v) => (v === undefined ? undefined : truthy(v)));
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -17,7 +20,11 @@ const EnvSchema = z.object({
   IOC_DB_MEMORY: z.string().optional(),
   IOC_DB_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Largest accepted push body in bytes (413 beyond). */
-  IOC_MAX_BODY: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+  IOC_MAX_BODY: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024 * 1024),
   /** Generate and keep feeding the demo province when data/ holds no feeds. */
   IOC_DEMO: bool('true'),
   /** Live demo traffic (new documents, dossier changes, payments) every few seconds. */

@@ -31,7 +31,9 @@ export function normaliseRows(result: DuckDBResultReader): Row[] {
 function normaliseValue(v: unknown, type: string): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') {
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(v)
+      : v.toString();
   }
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (v instanceof Date) {
@@ -105,7 +107,9 @@ export class Db {
 
   /** One bound query → plain rows. */
   async query<T = Row>(sql: string, params: Params = {}): Promise<T[]> {
-    return this.withConnection(async (c) => normaliseRows(await c.runAndReadAll(sql, bind(sql, params))) as T[]);
+    return this.withConnection(
+      async (c) => normaliseRows(await c.runAndReadAll(sql, bind(sql, params))) as T[],
+    );
   }
 
   /** Statements without results (DDL, several statements). */

@@ -26,13 +26,17 @@ export function listDeliveries(paths: string[]): { files: FolderFile[]; skipped:
       }
       return;
     }
-    const feed = feedHint ?? (isFeedName(basename(resolve(p, '..'))) ? (basename(resolve(p, '..')) as FeedName) : undefined);
+    const feed =
+      feedHint ??
+      (isFeedName(basename(resolve(p, '..'))) ? (basename(resolve(p, '..')) as FeedName) : undefined);
     if (!feed || !formatFromName(p)) skipped.push(p);
     else files.push({ feed, path: p });
   };
   for (const p of paths) if (existsSync(p)) visit(p);
   // Feeds in dependency order is not required (references are reference data), but stable order helps reading.
-  files.sort((a, b) => FEED_NAMES.indexOf(a.feed) - FEED_NAMES.indexOf(b.feed) || a.path.localeCompare(b.path));
+  files.sort(
+    (a, b) => FEED_NAMES.indexOf(a.feed) - FEED_NAMES.indexOf(b.feed) || a.path.localeCompare(b.path),
+  );
   return { files, skipped };
 }
 
@@ -51,7 +55,13 @@ export async function loadFiles(
   const out: FolderResult = { reports: [], failures: [] };
   for (const [i, f] of files.entries()) {
     try {
-      const r = await loadDelivery(db, { feed: f.feed, path: f.path, name: basename(f.path), format: formatFromName(f.path)!, source });
+      const r = await loadDelivery(db, {
+        feed: f.feed,
+        path: f.path,
+        name: basename(f.path),
+        format: formatFromName(f.path)!,
+        source,
+      });
       out.reports.push(r);
       onFile?.(f, r, i, files.length);
     } catch (e) {

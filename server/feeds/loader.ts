@@ -54,7 +54,11 @@ export async function hashFile(path: string): Promise<string> {
  * are upserted by id (newer-or-equal `updated_at` wins, older is counted stale). The same content twice is a
  * no-op. Throws DeliveryError (nothing loaded, the failure logged) when the delivery as a whole is unusable.
  */
-export async function loadDelivery(db: Db, d: Delivery, opts: { maxErrors?: number } = {}): Promise<LoadReport> {
+export async function loadDelivery(
+  db: Db,
+  d: Delivery,
+  opts: { maxErrors?: number } = {},
+): Promise<LoadReport> {
   const t0 = performance.now();
   const spec = FEEDS[d.feed];
   const hash = await hashFile(d.path);
@@ -65,8 +69,18 @@ export async function loadDelivery(db: Db, d: Delivery, opts: { maxErrors?: numb
   const base = { feed: d.feed, name: d.name, ignoredColumns: [] as string[] };
   if (dup.length > 0) {
     await logDelivery(db, d, hash, 'duplicate', `same content as delivery ${dup[0].id}`);
-    return { ...base, deliveryId: dup[0].id, records: 0, accepted: 0, rejected: 0, stale: 0, duplicateDelivery: true,
-      errors: [], errorsTotal: 0, ms: Math.round(performance.now() - t0) };
+    return {
+      ...base,
+      deliveryId: dup[0].id,
+      records: 0,
+      accepted: 0,
+      rejected: 0,
+      stale: 0,
+      duplicateDelivery: true,
+      errors: [],
+      errorsTotal: 0,
+      ms: Math.round(performance.now() - t0),
+    };
   }
   try {
     return await db.transaction(async (tx) => {
@@ -83,8 +97,20 @@ export async function loadDelivery(db: Db, d: Delivery, opts: { maxErrors?: numb
       await tx.run(
         `INSERT INTO deliveries VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records,
           $accepted, $rejected, $stale, ${listSql(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms)`,
-        { id, feed: d.feed, source: d.source, name: d.name, hash, format: d.format, records: st.records,
-          accepted: counts.accepted, rejected, stale: counts.stale, maxAt: counts.maxEventAt, ms },
+        {
+          id,
+          feed: d.feed,
+          source: d.source,
+          name: d.name,
+          hash,
+          format: d.format,
+          records: st.records,
+          accepted: counts.accepted,
+          rejected,
+          stale: counts.stale,
+          maxAt: counts.maxEventAt,
+          ms,
+        },
       );
       const errors = await tx.query<RejectEntry>(
         `SELECT line, record, field, value, reason FROM rejects WHERE delivery_id = $id
@@ -92,8 +118,19 @@ export async function loadDelivery(db: Db, d: Delivery, opts: { maxErrors?: numb
         { id, lim: opts.maxErrors ?? 1000 },
       );
       const errorsTotal = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM bad'))[0].n;
-      return { ...base, deliveryId: id, records: st.records, accepted: counts.accepted, rejected, stale: counts.stale,
-        duplicateDelivery: false, errors, errorsTotal, ignoredColumns: st.ignoredColumns, ms };
+      return {
+        ...base,
+        deliveryId: id,
+        records: st.records,
+        accepted: counts.accepted,
+        rejected,
+        stale: counts.stale,
+        duplicateDelivery: false,
+        errors,
+        errorsTotal,
+        ignoredColumns: st.ignoredColumns,
+        ms,
+      };
     });
   } catch (e) {
     if (e instanceof DeliveryError) await logDelivery(db, d, hash, 'failed', e.message);
@@ -114,9 +151,9 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
   await tx.run(`CREATE TEMP TABLE stale_ids AS
     SELECT c.id FROM cand c JOIN ${feed} t ON t.id = c.id
     WHERE t.updated_at > c.updated_at OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL)`);
-  const valid = (await tx.query<{ n: number }>(
-    'SELECT count(*) AS n FROM parsed WHERE rec NOT IN (SELECT rec FROM bad)',
-  ))[0].n;
+  const valid = (
+    await tx.query<{ n: number }>('SELECT count(*) AS n FROM parsed WHERE rec NOT IN (SELECT rec FROM bad)')
+  )[0].n;
   await tx.run(`CREATE TEMP TABLE ups AS SELECT * FROM cand WHERE id NOT IN (SELECT id FROM stale_ids)`);
   await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM ups)`);
   const select = spec.fields.map((f) =>
@@ -133,7 +170,9 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
   }
   names.push('delivery_id', 'loaded_at');
   select.push(String(deliveryId), 'now()');
-  await tx.run(`INSERT INTO ${feed} (${names.map((n) => `"${n}"`).join(', ')}) SELECT ${select.join(', ')} FROM ups p`);
+  await tx.run(
+    `INSERT INTO ${feed} (${names.map((n) => `"${n}"`).join(', ')}) SELECT ${select.join(', ')} FROM ups p`,
+  );
   const r = await tx.query<{ accepted: number; maxAt: string | null }>(
     `SELECT count(*) AS accepted, CAST(max("${spec.eventTime}") AS VARCHAR) AS "maxAt" FROM ups`,
   );

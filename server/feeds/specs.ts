@@ -89,7 +89,11 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
       f('unit_code', unit),
       f('amount_vnd', { kind: 'vnd' }, true),
       f('paid_at', ts, true),
-      f('channel', enumOf('national_portal', 'provincial_gateway', 'vneid', 'bank_transfer', 'counter_pos'), true),
+      f(
+        'channel',
+        enumOf('national_portal', 'provincial_gateway', 'vneid', 'bank_transfer', 'counter_pos'),
+        true,
+      ),
       f('status', enumOf('success', 'failed', 'refunded'), true),
       f('e_receipt', bool),
       f('updated_at', ts),

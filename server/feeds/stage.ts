@@ -41,7 +41,12 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** Header names are matched trimmed, NFC and case-insensitively (Office tools add spaces and capitals). */
-const keyOf = (s: string) => s.normalize('NFC').trim().toLowerCase().replace(/^\uFEFF/, '');
+const keyOf = (s: string) =>
+  s
+    .normalize('NFC')
+    .trim()
+    .toLowerCase()
+    .replace(/^\uFEFF/, '');
 
 /**
  * Stage a file: read it with DuckDB's own reader, check the columns, parse every field in SQL and list
@@ -58,13 +63,17 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
         store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')`);
       columns = await describe(tx);
     } else if (src.format === 'parquet') {
-      await tx.run(`CREATE TEMP TABLE stg AS SELECT row_number() OVER () AS rec, * FROM read_parquet(${path})`);
+      await tx.run(
+        `CREATE TEMP TABLE stg AS SELECT row_number() OVER () AS rec, * FROM read_parquet(${path})`,
+      );
       columns = await describe(tx);
     } else {
       const fmt = src.format === 'ndjson' ? 'newline_delimited' : 'array';
       await tx.run(`CREATE TEMP TABLE stg AS
         SELECT row_number() OVER () AS rec, json AS obj FROM read_json_objects(${path}, format = '${fmt}')`);
-      const bad = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM stg WHERE json_type(obj) <> 'OBJECT'`);
+      const bad = await tx.query<{ n: number }>(
+        `SELECT count(*) AS n FROM stg WHERE json_type(obj) <> 'OBJECT'`,
+      );
       if (bad[0].n > 0) throw new DeliveryError(`${bad[0].n} JSON values are not objects (records)`, 400);
       const keys = await tx.query<{ k: string }>(`SELECT DISTINCT unnest(json_keys(obj)) AS k FROM stg`);
       columns = keys.map(({ k }) => ({ name: k, type: 'JSON', expr: `stg.obj ->> ${lit(k)}` }));
@@ -104,9 +113,14 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
       inner.push(`nullif(trim(nfc_normalize(CAST(${col.expr} AS VARCHAR))), '') AS ${r}`);
       parsed = parseSql(f.type, r);
     }
-    outer.push(r, f.default ? `coalesce(${parsed}, ${f.default}) AS ${ident(f.name)}` : `${parsed} AS ${ident(f.name)}`);
+    outer.push(
+      r,
+      f.default ? `coalesce(${parsed}, ${f.default}) AS ${ident(f.name)}` : `${parsed} AS ${ident(f.name)}`,
+    );
   }
-  await tx.run(`CREATE TEMP TABLE parsed AS SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM stg)`);
+  await tx.run(
+    `CREATE TEMP TABLE parsed AS SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM stg)`,
+  );
 
   // One row per fault: missing required value, unparseable value, timestamp too far in the future.
   const faults: string[] = [];
@@ -117,7 +131,8 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
       faults.push(`SELECT rec, ${lit(f.name)}, NULL, 'missing value' FROM parsed WHERE ${r} IS NULL`);
     }
     if (byKey.has(f.name)) {
-      const reason = f.type.kind === 'code' ? `${lit(`unknown ${f.name} `)} || ${raw}` : lit(invalidReason(f));
+      const reason =
+        f.type.kind === 'code' ? `${lit(`unknown ${f.name} `)} || ${raw}` : lit(invalidReason(f));
       faults.push(
         `SELECT rec, ${lit(f.name)}, ${raw}, ${reason} FROM parsed WHERE ${r} IS NOT NULL AND ${ident(f.name)} IS NULL`,
       );
@@ -147,10 +162,14 @@ async function addCsvStructuralFaults(tx: Tx): Promise<number> {
     FROM csv_rejects ORDER BY line`);
   const n = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM csv_bad'))[0].n;
   if (n === 0) return 0;
-  await tx.run(`CREATE TEMP TABLE csv_bad_ranked AS SELECT r, row_number() OVER (ORDER BY r) AS j FROM csv_bad`);
+  await tx.run(
+    `CREATE TEMP TABLE csv_bad_ranked AS SELECT r, row_number() OVER (ORDER BY r) AS j FROM csv_bad`,
+  );
   // Kept record k is the n-th record of the file, n = k + #{set-aside j : r_j − j < k}.
   for (const t of ['parsed', 'bad']) {
-    await tx.run(`UPDATE ${t} SET rec = rec + (SELECT count(*) FROM csv_bad_ranked b WHERE b.r - b.j < ${t}.rec)`);
+    await tx.run(
+      `UPDATE ${t} SET rec = rec + (SELECT count(*) FROM csv_bad_ranked b WHERE b.r - b.j < ${t}.rec)`,
+    );
   }
   await tx.run(`INSERT INTO bad SELECT r, column_name, trim(csv_line, chr(13) || chr(10)),
       'malformed CSV row: ' || lower(replace(error_type, '_', ' ')) FROM csv_bad`);
@@ -166,5 +185,8 @@ async function describe(tx: Tx): Promise<{ name: string; type: string; expr: str
 
 function firstLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '').slice(0, 300);
+  return m
+    .split('\n')[0]
+    .replace(/^[A-Za-z ]+Error: /, '')
+    .slice(0, 300);
 }

@@ -7,7 +7,14 @@ export interface FeedStatus {
   rows: number;
   /** Newest event time in the store (documents.at, dossiers.received_at…). */
   newestEventAt: string | null;
-  lastDelivery: { name: string; source: string; receivedAt: string; status: string; accepted: number | null; rejected: number | null } | null;
+  lastDelivery: {
+    name: string;
+    source: string;
+    receivedAt: string;
+    status: string;
+    accepted: number | null;
+    rejected: number | null;
+  } | null;
   deliveries: number;
   rejects: number;
   cadenceHours: number;
@@ -20,7 +27,16 @@ export async function getFeedStatus(db: Db, now = new Date()): Promise<FeedStatu
   );
   const [counts, last, rej] = await Promise.all([
     db.query<{ feed: FeedName; rows: number; newest: string | null }>(parts.join(' UNION ALL ')),
-    db.query<{ feed: FeedName; name: string; source: string; received_at: string; status: string; accepted: number | null; rejected: number | null; n: number }>(
+    db.query<{
+      feed: FeedName;
+      name: string;
+      source: string;
+      received_at: string;
+      status: string;
+      accepted: number | null;
+      rejected: number | null;
+      n: number;
+    }>(
       `SELECT feed, name, source, received_at, status, accepted, rejected, count(*) OVER (PARTITION BY feed) AS n
        FROM deliveries QUALIFY row_number() OVER (PARTITION BY feed ORDER BY id DESC) = 1`,
     ),
@@ -36,7 +52,14 @@ export async function getFeedStatus(db: Db, now = new Date()): Promise<FeedStatu
       rows: c?.rows ?? 0,
       newestEventAt: newest,
       lastDelivery: l
-        ? { name: l.name, source: l.source, receivedAt: l.received_at, status: l.status, accepted: l.accepted, rejected: l.rejected }
+        ? {
+            name: l.name,
+            source: l.source,
+            receivedAt: l.received_at,
+            status: l.status,
+            accepted: l.accepted,
+            rejected: l.rejected,
+          }
         : null,
       deliveries: l?.n ?? 0,
       rejects: rej.find((x) => x.feed === feed)?.n ?? 0,

@@ -75,7 +75,8 @@ export function filterSql(
 /** Key expression of a non-time dimension on a source. */
 function dimSql(source: SourceName, dim: Dimension): { key: string; join?: string } {
   const def = SOURCE_DEFS[source];
-  if (!sourceDimensions(source).includes(dim)) throw new QueryError(`breakdown by ${dim} is not available for ${source}`);
+  if (!sourceDimensions(source).includes(dim))
+    throw new QueryError(`breakdown by ${dim} is not available for ${source}`);
   if (UNIT_DIMS.includes(dim)) {
     return { key: `dp.${dim}_code`, join: `LEFT JOIN unit_paths dp ON dp.code = ${def.unit}` };
   }
@@ -149,7 +150,10 @@ export async function computeCells(
   const params: Params = {};
   const num = measureSql(kpi.numerator, branches, opts.dim, filters, opts.scope, params);
   if (!kpi.denominator) {
-    return db.query<RawCell>(`SELECT period, key, v AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM (${num})`, params);
+    return db.query<RawCell>(
+      `SELECT period, key, v AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM (${num})`,
+      params,
+    );
   }
   const den = measureSql(kpi.denominator, branches, opts.dim, filters, opts.scope, params);
   return db.query<RawCell>(
@@ -163,7 +167,11 @@ export async function computeCells(
 /** The value a cell shows: ratio × scale, or the numerator itself. Counts over no rows are 0, ratios over 0 are null. */
 export function cellValue(kpi: Kpi, num: number | null, den: number | null): number | null {
   const zeroIfEmpty = (m: Measure, v: number | null) =>
-    v === null && (m.agg === 'count' || m.agg === 'count_distinct' || m.agg === 'sum') && kpi.kind !== 'reported' ? 0 : v;
+    v === null &&
+    (m.agg === 'count' || m.agg === 'count_distinct' || m.agg === 'sum') &&
+    kpi.kind !== 'reported'
+      ? 0
+      : v;
   const n = zeroIfEmpty(kpi.numerator, num);
   if (!kpi.denominator || kpi.show === 'numerator') return n;
   const d = zeroIfEmpty(kpi.denominator, den);
@@ -174,7 +182,9 @@ export function cellValue(kpi: Kpi, num: number | null, den: number | null): num
 /** Dimensions a KPI can be broken down by: those all its measures offer, plus time for flows and stocks. */
 export function kpiDimensions(kpi: Kpi): Dimension[] {
   const ms = [kpi.numerator, ...(kpi.denominator ? [kpi.denominator] : [])];
-  const common = sourceDimensions(ms[0].source).filter((d) => ms.every((m) => sourceDimensions(m.source).includes(d)));
+  const common = sourceDimensions(ms[0].source).filter((d) =>
+    ms.every((m) => sourceDimensions(m.source).includes(d)),
+  );
   return kpi.kind === 'catalogue' ? common : [...common, ...TIME_DIMENSIONS];
 }
 
@@ -190,11 +200,25 @@ export async function recordRows(
   if (!m) throw new QueryError(`${kpi.id} has no denominator`);
   const params: Params = {};
   // The measure compiled for one branch, selecting rows instead of aggregating them.
-  const agg = measureSql({ ...m, agg: 'count' }, [{ key: 'current', range }], undefined, filters, opts.scope, params);
+  const agg = measureSql(
+    { ...m, agg: 'count' },
+    [{ key: 'current', range }],
+    undefined,
+    filters,
+    opts.scope,
+    params,
+  );
   const body = agg.slice(agg.indexOf('FROM '));
   const order = m.time ? `s."${m.time}" DESC, ` : '';
-  const idCol = m.source === 'report_compliance' ? 's.indicator_code, s.unit_code, s.period_start' : m.source === 'communes' || m.source === 'agencies' || m.source === 'procedures' ? 's.code' : 's.id';
-  const lineage = ['documents', 'dossiers', 'payments', 'reports'].includes(m.source) ? ' EXCLUDE (delivery_id, loaded_at)' : '';
+  const idCol =
+    m.source === 'report_compliance'
+      ? 's.indicator_code, s.unit_code, s.period_start'
+      : m.source === 'communes' || m.source === 'agencies' || m.source === 'procedures'
+        ? 's.code'
+        : 's.id';
+  const lineage = ['documents', 'dossiers', 'payments', 'reports'].includes(m.source)
+    ? ' EXCLUDE (delivery_id, loaded_at)'
+    : '';
   const [rows, total] = await Promise.all([
     db.query(`SELECT s.*${lineage} ${body} ORDER BY ${order}${idCol} LIMIT $lim OFFSET $off`, {
       ...params,

@@ -46,7 +46,8 @@ function addMonths(d: string, n: number): string {
 /** The previous period: the same number of whole months when the range is month-aligned, else of days. */
 export function previousRange(r: Range): Range {
   if (isMonthAligned(r)) {
-    const months = (+r.to.slice(0, 4) - +r.from.slice(0, 4)) * 12 + (+r.to.slice(5, 7) - +r.from.slice(5, 7)) + 1;
+    const months =
+      (+r.to.slice(0, 4) - +r.from.slice(0, 4)) * 12 + (+r.to.slice(5, 7) - +r.from.slice(5, 7)) + 1;
     const from = addMonths(r.from, -months);
     return { from, to: addDays(r.from, -1) };
   }
@@ -100,7 +101,7 @@ export function buckets(r: Range, grain: Grain): Range[] {
       next = addMonths(aligned, step);
     }
     const end = addDays(next, -1);
-    out.push({ from: start, to: end < r.to ? end : r.to });
+    out.push({ from: start, to: Math.min(end, r.to) });
     start = next;
   }
   return out;

@@ -2,8 +2,16 @@
 // breakdowns and records. Plain functions over the engine; answers cached by the store's data version.
 import type { Db } from '../db/index.ts';
 import { type FeedStatus, getFeedStatus } from '../feeds/status.ts';
-import { type Branch, cellValue, computeCells, kpiDimensions, QueryError, recordRows, type Scope } from './engine.ts';
-import { index766, type IndexScore } from './index766.ts';
+import {
+  type Branch,
+  cellValue,
+  computeCells,
+  kpiDimensions,
+  QueryError,
+  recordRows,
+  type Scope,
+} from './engine.ts';
+import { type IndexScore, index766 } from './index766.ts';
 import { buckets, comparisons, type Grain, localEndExclusive, type Range } from './period.ts';
 import type { Registry } from './registry.ts';
 import { changePct, statusOf } from './status.ts';
@@ -80,11 +88,18 @@ async function transparencyScores(ctx: KpiContext, branches: Branch[], filters: 
 async function cellsFor(ctx: KpiContext, kpi: Kpi, branches: Branch[], filters: Filters, dim?: Dimension) {
   if (kpi.kind === 'index') {
     const scores = await index766(ctx.db, branches, filters, {
-      dim, scope: ctx.scope, transparency: await transparencyScores(ctx, branches, filters),
+      dim,
+      scope: ctx.scope,
+      transparency: await transparencyScores(ctx, branches, filters),
     });
     return branches.flatMap((b) =>
       [...(scores.get(b.key)?.entries() ?? [])].map(([key, s]) => ({
-        period: b.key, key, numerator: scoreValue(kpi, s), denominator: null, value: scoreValue(kpi, s), score: s,
+        period: b.key,
+        key,
+        numerator: scoreValue(kpi, s),
+        denominator: null,
+        value: scoreValue(kpi, s),
+        score: s,
       })),
     );
   }
@@ -92,11 +107,22 @@ async function cellsFor(ctx: KpiContext, kpi: Kpi, branches: Branch[], filters: 
   return cells.map((c) => {
     const value = cellValue(kpi, c.numerator, c.denominator);
     const zero = (v: number | null) => (v === null && kpi.kind !== 'reported' ? 0 : v);
-    return { ...c, numerator: zero(c.numerator), denominator: kpi.denominator ? zero(c.denominator) : null, value, score: undefined };
+    return {
+      ...c,
+      numerator: zero(c.numerator),
+      denominator: kpi.denominator ? zero(c.denominator) : null,
+      value,
+      score: undefined,
+    };
   });
 }
 
-export async function getKpi(ctx: KpiContext, id: string, range: Range, filters: Filters): Promise<KpiAnswer & { index766?: IndexScore }> {
+export async function getKpi(
+  ctx: KpiContext,
+  id: string,
+  range: Range,
+  filters: Filters,
+): Promise<KpiAnswer & { index766?: IndexScore }> {
   const kpi = getKpiDef(ctx, id);
   return cache.get(ctx.db, `kpi:${id}:${JSON.stringify([range, filters, ctx.scope])}`, async () => {
     const cmp = comparisons(range);
@@ -108,23 +134,43 @@ export async function getKpi(ctx: KpiContext, id: string, range: Range, filters:
     ]);
     const pv = (k: (typeof BRANCH_NAMES)[number]): PeriodValue => {
       const c = cells.find((x) => x.period === k);
-      return { ...cmp[k], value: c?.value ?? null, numerator: c?.numerator ?? null, denominator: c?.denominator ?? null };
+      return {
+        ...cmp[k],
+        value: c?.value ?? null,
+        numerator: c?.numerator ?? null,
+        denominator: c?.denominator ?? null,
+      };
     };
     const cur = pv('current');
     const ytd = pv('yearToDate');
     // An annual plan for a flow summed over the year is judged year-to-date against the share of the year gone.
     const annualFlow = kpi.indicator !== undefined && kpi.aggregation === 'sum';
     const progressBase = annualFlow ? ytd.value : cur.value;
-    const share = annualFlow ? (+range.to.slice(5, 7)) / 12 : 1;
+    const share = annualFlow ? +range.to.slice(5, 7) / 12 : 1;
     const myFeeds = feeds.filter((f) => kpi.feeds.includes(f.feed));
-    const newest = myFeeds.map((f) => f.newestEventAt).filter((x): x is string => x !== null).sort().at(0) ?? null;
+    const newest =
+      myFeeds
+        .map((f) => f.newestEventAt)
+        .filter((x): x is string => x !== null)
+        .sort()
+        .at(0) ?? null;
     const end = new Date(localEndExclusive(range.to)).toISOString();
     return {
-      id: kpi.id, subsystem: kpi.subsystem, name: kpi.name, unit: kpi.unit, direction: kpi.direction, kind: kpi.kind,
-      from: range.from, to: range.to, filters,
-      value: cur.value, numerator: kpi.denominator || kpi.kind === 'index' ? cur.numerator : null,
+      id: kpi.id,
+      subsystem: kpi.subsystem,
+      name: kpi.name,
+      unit: kpi.unit,
+      direction: kpi.direction,
+      kind: kpi.kind,
+      from: range.from,
+      to: range.to,
+      filters,
+      value: cur.value,
+      numerator: kpi.denominator || kpi.kind === 'index' ? cur.numerator : null,
       denominator: kpi.denominator ? cur.denominator : null,
-      previousPeriod: pv('previousPeriod'), samePeriodLastYear: pv('samePeriodLastYear'), yearToDate: ytd,
+      previousPeriod: pv('previousPeriod'),
+      samePeriodLastYear: pv('samePeriodLastYear'),
+      yearToDate: ytd,
       change: changePct(cur.value, pv('samePeriodLastYear').value),
       target,
       targetProgress: target && progressBase !== null ? progressBase / target : null,
@@ -150,14 +196,20 @@ export interface BreakdownAnswer {
 /** Label of each key: unit, agency, procedure and indicator names; sectors and dates are their own label. */
 async function labels(ctx: KpiContext, by: Dimension): Promise<Map<string, string>> {
   const sql: Partial<Record<Dimension, string>> = {
-    province: 'SELECT code AS k, name AS v FROM units', district: 'SELECT code AS k, name AS v FROM units',
-    commune: 'SELECT code AS k, name AS v FROM units', agency: 'SELECT code AS k, name AS v FROM agencies',
-    procedure: 'SELECT code AS k, name AS v FROM procedures', indicator: 'SELECT code AS k, name_vi AS v FROM indicators',
+    province: 'SELECT code AS k, name AS v FROM units',
+    district: 'SELECT code AS k, name AS v FROM units',
+    commune: 'SELECT code AS k, name AS v FROM units',
+    agency: 'SELECT code AS k, name AS v FROM agencies',
+    procedure: 'SELECT code AS k, name AS v FROM procedures',
+    indicator: 'SELECT code AS k, name_vi AS v FROM indicators',
   };
   const q = sql[by];
   if (!q) return new Map();
-  return cache.get(ctx.db, `labels:${by}`, async () =>
-    new Map((await ctx.db.query<{ k: string; v: string }>(q)).map((r) => [r.k, r.v])));
+  return cache.get(
+    ctx.db,
+    `labels:${by}`,
+    async () => new Map((await ctx.db.query<{ k: string; v: string }>(q)).map((r) => [r.k, r.v])),
+  );
 }
 
 /** Every unit of a level under the filter unit, so a unit with nothing to count shows as 0, not as absent. */
@@ -173,7 +225,13 @@ async function unitKeys(ctx: KpiContext, by: Dimension, filters: Filters): Promi
 
 const MAX_BUCKETS: Record<Grain, number> = { day: 400, month: 240, quarter: 80, year: 30 };
 
-export async function getBreakdown(ctx: KpiContext, id: string, range: Range, filters: Filters, by: Dimension): Promise<BreakdownAnswer> {
+export async function getBreakdown(
+  ctx: KpiContext,
+  id: string,
+  range: Range,
+  filters: Filters,
+  by: Dimension,
+): Promise<BreakdownAnswer> {
   const kpi = getKpiDef(ctx, id);
   if (!kpiDimensions(kpi).includes(by)) throw new QueryError(`${id} cannot be broken down by ${by}`);
   return cache.get(ctx.db, `bd:${id}:${by}:${JSON.stringify([range, filters, ctx.scope])}`, async () => {
@@ -181,7 +239,8 @@ export async function getBreakdown(ctx: KpiContext, id: string, range: Range, fi
     if ((TIME_DIMENSIONS as readonly string[]).includes(by)) {
       // A trend: one branch per bucket (stocks are evaluated at each bucket's end), with last year's bucket beside it.
       const bs = buckets(range, by as Grain);
-      if (bs.length > MAX_BUCKETS[by as Grain]) throw new QueryError(`too many ${by} buckets (${bs.length}); choose a coarser grain`);
+      if (bs.length > MAX_BUCKETS[by as Grain])
+        throw new QueryError(`too many ${by} buckets (${bs.length}); choose a coarser grain`);
       const cur: Branch[] = bs.map((r) => ({ key: r.from, range: r }));
       const ly: Branch[] = bs.map((r) => ({ key: `ly:${r.from}`, range: comparisons(r).samePeriodLastYear }));
       const cells = await cellsFor(ctx, kpi, [...cur, ...ly], filters);
@@ -192,10 +251,20 @@ export async function getBreakdown(ctx: KpiContext, id: string, range: Range, fi
       });
     } else {
       const cmp = comparisons(range);
-      const cells = await cellsFor(ctx, kpi, [{ key: 'cur', range }, { key: 'ly', range: cmp.samePeriodLastYear }], filters, by);
+      const cells = await cellsFor(
+        ctx,
+        kpi,
+        [
+          { key: 'cur', range },
+          { key: 'ly', range: cmp.samePeriodLastYear },
+        ],
+        filters,
+        by,
+      );
       const names = await labels(ctx, by);
       let keys = [...new Set(cells.filter((c) => c.period === 'cur').map((c) => c.key))];
-      if (by === 'district' || by === 'commune') keys = [...new Set([...(await unitKeys(ctx, by, filters)), ...keys])];
+      if (by === 'district' || by === 'commune')
+        keys = [...new Set([...(await unitKeys(ctx, by, filters)), ...keys])];
       rows = keys.map((k) => {
         const c = cells.find((x) => x.period === 'cur' && x.key === k);
         const l = cells.find((x) => x.period === 'ly' && x.key === k);
@@ -209,12 +278,24 @@ export async function getBreakdown(ctx: KpiContext, id: string, range: Range, fi
   });
 }
 
-function row(kpi: Kpi, key: string | null, label: string | null, c: { value: number | null; numerator: number | null; denominator: number | null } | undefined, ly: number | null): BreakdownRow {
+function row(
+  kpi: Kpi,
+  key: string | null,
+  label: string | null,
+  c: { value: number | null; numerator: number | null; denominator: number | null } | undefined,
+  ly: number | null,
+): BreakdownRow {
   const value = c?.value ?? null;
   const status: Status = statusOf(kpi, value, kpi.target ?? null);
   return {
-    key, label, value, numerator: c?.numerator ?? null, denominator: c?.denominator ?? null,
-    samePeriodLastYear: ly, change: changePct(value, ly), status,
+    key,
+    label,
+    value,
+    numerator: c?.numerator ?? null,
+    denominator: c?.denominator ?? null,
+    samePeriodLastYear: ly,
+    change: changePct(value, ly),
+    status,
   };
 }
 
@@ -226,9 +307,20 @@ export async function getRecords(
   opts: { part: 'numerator' | 'denominator'; limit: number; offset: number },
 ) {
   const kpi = getKpiDef(ctx, id);
-  if (kpi.kind === 'index') throw new QueryError(`${id} is a composite score: open the records of its component KPIs`);
+  if (kpi.kind === 'index')
+    throw new QueryError(`${id} is a composite score: open the records of its component KPIs`);
   const r = await recordRows(ctx.db, kpi, range, filters, { ...opts, scope: ctx.scope });
-  return { id, part: opts.part, from: range.from, to: range.to, filters, total: r.total, limit: opts.limit, offset: opts.offset, rows: r.rows };
+  return {
+    id,
+    part: opts.part,
+    from: range.from,
+    to: range.to,
+    filters,
+    total: r.total,
+    limit: opts.limit,
+    offset: opts.offset,
+    rows: r.rows,
+  };
 }
 
 export interface SubsystemSummary {
@@ -244,14 +336,34 @@ export interface SubsystemSummary {
 const STATUS_RANK: Record<Status, number> = { bad: 3, warning: 2, good: 1, none: 0 };
 
 /** The 12 subsystems with their headline KPIs: the overview and the wall in one call. */
-export async function getSubsystems(ctx: KpiContext, range: Range, filters: Filters): Promise<SubsystemSummary[]> {
+export async function getSubsystems(
+  ctx: KpiContext,
+  range: Range,
+  filters: Filters,
+): Promise<SubsystemSummary[]> {
   return Promise.all(
     ctx.registry.subsystems.map(async (s) => {
       const ids = s.headline.filter((h) => ctx.registry.kpis.has(h));
       const headline = await Promise.all(ids.map((h) => getKpi(ctx, h, range, filters)));
-      const worst = headline.reduce<Status>((w, k) => (STATUS_RANK[k.status] > STATUS_RANK[w] ? k.status : w), 'none');
-      const asOf = headline.map((k) => k.asOf).filter((x): x is string => !!x).sort().at(-1) ?? null;
-      return { id: s.id, order: s.order, name: s.name, status: worst, stale: headline.some((k) => k.stale), asOf, headline };
+      const worst = headline.reduce<Status>(
+        (w, k) => (STATUS_RANK[k.status] > STATUS_RANK[w] ? k.status : w),
+        'none',
+      );
+      const asOf =
+        headline
+          .map((k) => k.asOf)
+          .filter((x): x is string => !!x)
+          .sort()
+          .at(-1) ?? null;
+      return {
+        id: s.id,
+        order: s.order,
+        name: s.name,
+        status: worst,
+        stale: headline.some((k) => k.stale),
+        asOf,
+        headline,
+      };
     }),
   );
 }

@@ -1,11 +1,30 @@
 // KPI records (the registry's data) and the answers the engine gives. Shared with the web app as types only.
 import { z } from 'zod';
 
-export const SOURCES = ['documents', 'dossiers', 'payments', 'reports', 'report_compliance', 'agencies', 'communes', 'procedures'] as const;
+export const SOURCES = [
+  'documents',
+  'dossiers',
+  'payments',
+  'reports',
+  'report_compliance',
+  'agencies',
+  'communes',
+  'procedures',
+] as const;
 export type SourceName = (typeof SOURCES)[number];
 
 export const DIMENSIONS = [
-  'province', 'district', 'commune', 'agency', 'sector', 'procedure', 'indicator', 'day', 'month', 'quarter', 'year',
+  'province',
+  'district',
+  'commune',
+  'agency',
+  'sector',
+  'procedure',
+  'indicator',
+  'day',
+  'month',
+  'quarter',
+  'year',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 export const TIME_DIMENSIONS = ['day', 'month', 'quarter', 'year'] as const;
@@ -113,10 +132,25 @@ export interface BreakdownRow {
 }
 
 export const FiltersSchema = z.object({
-  unit: z.string().regex(/^[0-9A-Za-z._-]{1,32}$/).optional(),
-  agency: z.string().regex(/^[0-9A-Za-z._-]{1,64}$/).optional(),
-  sector: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
-  procedure: z.string().regex(/^[0-9A-Za-z._-]{1,64}$/).optional(),
-  indicator: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
+  unit: z
+    .string()
+    .regex(/^[0-9A-Za-z._-]{1,32}$/)
+    .optional(),
+  agency: z
+    .string()
+    .regex(/^[0-9A-Za-z._-]{1,64}$/)
+    .optional(),
+  sector: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,64}$/)
+    .optional(),
+  procedure: z
+    .string()
+    .regex(/^[0-9A-Za-z._-]{1,64}$/)
+    .optional(),
+  indicator: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,64}$/)
+    .optional(),
 });
 export type Filters = z.infer<typeof FiltersSchema>;

@@ -20,27 +20,49 @@ export type ReferenceName = (typeof REFERENCE_TABLES)[number];
 /** Load order matters: agencies and targets refer to units and indicators. */
 export const REFERENCE: Record<ReferenceName, FieldSpec[]> = {
   units: [
-    f('code', id, true), f('name', text, true), f('level', LEVEL, true), f('parent_code', id), f('kind', text),
-    f('valid_from', { kind: 'date' }), f('valid_to', { kind: 'date' }), f('lat', num), f('lon', num),
+    f('code', id, true),
+    f('name', text, true),
+    f('level', LEVEL, true),
+    f('parent_code', id),
+    f('kind', text),
+    f('valid_from', { kind: 'date' }),
+    f('valid_to', { kind: 'date' }),
+    f('lat', num),
+    f('lon', num),
   ],
   agencies: [
-    f('code', id, true), f('name', text, true), f('unit_code', { kind: 'code', table: 'units' }, true),
-    f('kind', enumOf('department', 'district_committee', 'commune_committee', 'other'), true), f('sector', text),
+    f('code', id, true),
+    f('name', text, true),
+    f('unit_code', { kind: 'code', table: 'units' }, true),
+    f('kind', enumOf('department', 'district_committee', 'commune_committee', 'other'), true),
+    f('sector', text),
   ],
   procedures: [
-    f('code', id, true), f('name', text, true), f('sector', text), f('level', LEVEL),
+    f('code', id, true),
+    f('name', text, true),
+    f('sector', text),
+    f('level', LEVEL),
     f('service_level', enumOf('full_online', 'partial_online', 'information'), true),
-    f('has_fee', { kind: 'boolean' }), f('synced_national', { kind: 'boolean' }),
+    f('has_fee', { kind: 'boolean' }),
+    f('synced_national', { kind: 'boolean' }),
   ],
   indicators: [
-    f('code', id, true), f('name_vi', text, true), f('name_en', text), f('subsystem', text, true), f('unit', text),
+    f('code', id, true),
+    f('name_vi', text, true),
+    f('name_en', text),
+    f('subsystem', text, true),
+    f('unit', text),
     f('aggregation', enumOf('sum', 'avg', 'last', 'max'), true),
-    f('frequency', enumOf('month', 'quarter', 'half', 'year'), true), f('reporting_level', LEVEL, true),
-    f('due_days', num, true), f('direction', enumOf('up', 'down'), true),
+    f('frequency', enumOf('month', 'quarter', 'half', 'year'), true),
+    f('reporting_level', LEVEL, true),
+    f('due_days', num, true),
+    f('direction', enumOf('up', 'down'), true),
   ],
   targets: [
-    f('indicator_code', { kind: 'code', table: 'indicators' }, true), f('unit_code', { kind: 'code', table: 'units' }, true),
-    f('year', num, true), f('target', num),
+    f('indicator_code', { kind: 'code', table: 'indicators' }, true),
+    f('unit_code', { kind: 'code', table: 'units' }, true),
+    f('year', num, true),
+    f('target', num),
   ],
 };
 
@@ -69,13 +91,17 @@ export async function loadReference(db: Db, dir: string): Promise<ReferenceRepor
 
 async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<number> {
   const fields = REFERENCE[table];
-  await tx.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS parsed; DROP TABLE IF EXISTS bad; DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans; DROP TABLE IF EXISTS csv_bad; DROP TABLE IF EXISTS csv_bad_ranked');
+  await tx.run(
+    'DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS parsed; DROP TABLE IF EXISTS bad; DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans; DROP TABLE IF EXISTS csv_bad; DROP TABLE IF EXISTS csv_bad_ranked',
+  );
   await stage(tx, { path, format: 'csv' }, fields);
   const bad = await tx.query<{ rec: number; field: string; value: string; reason: string }>(
     'SELECT rec, field, value, reason FROM bad ORDER BY rec LIMIT 20',
   );
   if (bad.length > 0) {
-    const list = bad.map((b) => `line ${b.rec + 1} ${b.field ?? ''} ${b.value ?? ''}: ${b.reason}`).join('; ');
+    const list = bad
+      .map((b) => `line ${b.rec + 1} ${b.field ?? ''} ${b.value ?? ''}: ${b.reason}`)
+      .join('; ');
     throw new DeliveryError(`${table}.csv has invalid rows: ${list}`);
   }
   const dupes = await tx.query<{ k: string }>(
@@ -86,7 +112,10 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
   if (dupes.length > 0) throw new DeliveryError(`${table}.csv repeats ${dupes.map((d) => d.k).join(', ')}`);
   await tx.run(`DELETE FROM ${table}`);
   const cols = fields.map((x) => `"${x.name}"`);
-  const sel = fields.map((x) => `CAST("${x.name}" AS ${x.name === 'year' || x.name === 'due_days' ? 'INTEGER' : storageType(x.type)})`);
+  const sel = fields.map(
+    (x) =>
+      `CAST("${x.name}" AS ${x.name === 'year' || x.name === 'due_days' ? 'INTEGER' : storageType(x.type)})`,
+  );
   await tx.run(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
   return (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0].n;
 }

@@ -26,7 +26,12 @@ const CONTENT_TYPES: Record<string, Format> = {
 };
 
 /** Store a pushed body as an archive file first: the loader reads files, and the archive allows a rebuild. */
-async function archiveBody(dir: string, feed: string, format: Format, body: ReadableStream<Uint8Array>): Promise<string> {
+async function archiveBody(
+  dir: string,
+  feed: string,
+  format: Format,
+  body: ReadableStream<Uint8Array>,
+): Promise<string> {
   const folder = join(dir, feed);
   await mkdir(folder, { recursive: true });
   const tmp = join(folder, `.incoming-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
@@ -67,21 +72,31 @@ export const feedRoutes = new Hono<AppEnv>()
   .post(
     '/feeds/:feed',
     validate('param', z.object({ feed: z.enum(FEED_NAMES) })),
-    async (c, next) => bodyLimit({
-      maxSize: c.var.env.IOC_MAX_BODY,
-      onError: (cc) => cc.json({ error: `body larger than ${c.var.env.IOC_MAX_BODY} bytes` }, 413),
-    })(c, next),
+    async (c, next) =>
+      bodyLimit({
+        maxSize: c.var.env.IOC_MAX_BODY,
+        onError: (cc) => cc.json({ error: `body larger than ${c.var.env.IOC_MAX_BODY} bytes` }, 413),
+      })(c, next),
     async (c) => {
       const feed = c.req.valid('param').feed;
       const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
       const format = CONTENT_TYPES[type];
       if (!format) {
-        return c.json({ error: `unsupported Content-Type '${type}': use ${Object.keys(CONTENT_TYPES).join(', ')}` }, 415);
+        return c.json(
+          { error: `unsupported Content-Type '${type}': use ${Object.keys(CONTENT_TYPES).join(', ')}` },
+          415,
+        );
       }
       if (!c.req.raw.body) return c.json({ error: 'empty body' }, 400);
       const path = await archiveBody(c.var.ctx.archiveDir, feed, format, c.req.raw.body);
       try {
-        const report = await loadDelivery(c.var.ctx.db, { feed, path, name: `POST /api/feeds/${feed}`, format, source: 'http' });
+        const report = await loadDelivery(c.var.ctx.db, {
+          feed,
+          path,
+          name: `POST /api/feeds/${feed}`,
+          format,
+          source: 'http',
+        });
         if (report.duplicateDelivery) await rm(path, { force: true });
         return c.json(report, 200);
       } catch (e) {

@@ -10,15 +10,28 @@ import { validate } from './validate.ts';
 export const kpiRoutes = new Hono<AppEnv>()
   .get('/subsystems', validate('query', RangeQuery), async (c) => {
     const { range, filters } = splitQuery(c.req.valid('query'));
-    return c.json({ from: range.from, to: range.to, filters, subsystems: await getSubsystems(c.var.ctx, range, filters) });
+    return c.json({
+      from: range.from,
+      to: range.to,
+      filters,
+      subsystems: await getSubsystems(c.var.ctx, range, filters),
+    });
   })
   .get('/kpis', (c) => {
     const { registry } = c.var.ctx;
     return c.json({
       subsystems: registry.subsystems,
       kpis: [...registry.kpis.values()].map((k) => ({
-        id: k.id, subsystem: k.subsystem, name: k.name, unit: k.unit, direction: k.direction, kind: k.kind,
-        target: k.target ?? null, thresholds: k.thresholds ?? null, feeds: k.feeds, dimensions: kpiDimensions(k),
+        id: k.id,
+        subsystem: k.subsystem,
+        name: k.name,
+        unit: k.unit,
+        direction: k.direction,
+        kind: k.kind,
+        target: k.target ?? null,
+        thresholds: k.thresholds ?? null,
+        feeds: k.feeds,
+        dimensions: kpiDimensions(k),
         formula: { numerator: k.numerator, denominator: k.denominator ?? null, scale: k.scale, show: k.show },
       })),
     });
@@ -40,11 +53,23 @@ export const kpiRoutes = new Hono<AppEnv>()
   .get('/index766', validate('query', IndexQuery), async (c) => {
     const q = c.req.valid('query');
     const { range, filters } = splitQuery(q);
-    const scores = await index766(c.var.ctx.db, [{ key: 'cur', range }], filters, { dim: q.by, scope: c.var.ctx.scope });
+    const scores = await index766(c.var.ctx.db, [{ key: 'cur', range }], filters, {
+      dim: q.by,
+      scope: c.var.ctx.scope,
+    });
     const rows = [...(scores.get('cur')?.entries() ?? [])]
       .map(([key, s]) => ({ key, ...s }))
       .sort((a, b) => (b.total ?? -1) - (a.total ?? -1))
       .map((r, i) => ({ rank: i + 1, ...r }));
-    return c.json({ methodology: METHODOLOGY, by: q.by, from: range.from, to: range.to, filters, tiers: TIERS,
-      components: COMPONENTS.map(({ id, group, max, fullAt, name }) => ({ id, group, max, fullAt, name })), noData: NO_DATA, rows });
+    return c.json({
+      methodology: METHODOLOGY,
+      by: q.by,
+      from: range.from,
+      to: range.to,
+      filters,
+      tiers: TIERS,
+      components: COMPONENTS.map(({ id, group, max, fullAt, name }) => ({ id, group, max, fullAt, name })),
+      noData: NO_DATA,
+      rows,
+    });
   });

@@ -24,7 +24,9 @@ export const RecordsQuery = z.intersection(
   }),
 );
 
-export const KpiParam = z.object({ id: z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'expected a KPI id such as services.ontime_rate') });
+export const KpiParam = z.object({
+  id: z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'expected a KPI id such as services.ontime_rate'),
+});
 
 export const RejectsQuery = z.object({
   feed: z.enum(['documents', 'dossiers', 'payments', 'reports']).optional(),
@@ -33,7 +35,10 @@ export const RejectsQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const IndexQuery = z.intersection(RangeQuery, z.object({ by: z.enum(['agency', 'commune', 'district']).default('agency') }));
+export const IndexQuery = z.intersection(
+  RangeQuery,
+  z.object({ by: z.enum(['agency', 'commune', 'district']).default('agency') }),
+);
 
 /** Split a parsed range query into the range and the filters. */
 export function splitQuery<T extends { from: string; to: string }>(q: T) {

@@ -7,6 +7,12 @@ export const validate = <T extends ZodType, K extends keyof ValidationTargets>(t
   zValidator(target, schema, (result, c) => {
     if (!result.success) {
       const issues = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-      return c.json({ error: `invalid ${String(target)}: ${issues.map((i) => `${i.field || '(query)'} ${i.message}`).join('; ')}`, issues }, 400);
+      return c.json(
+        {
+          error: `invalid ${String(target)}: ${issues.map((i) => `${i.field || '(query)'} ${i.message}`).join('; ')}`,
+          issues,
+        },
+        400,
+      );
     }
   });

@@ -1,0 +1,29 @@
+// Console lines for loads: one per delivery, Vietnamese-style thousands separators.
+
+import type { FolderFile } from '../feeds/folder.ts';
+import type { LoadReport } from '../feeds/loader.ts';
+
+export const fmtInt = (n: number) => n.toLocaleString('vi-VN');
+
+export function printLoadLine(f: FolderFile, r: LoadReport | { error: string }, i: number, n: number): void {
+  const head = `  [${i + 1}/${n}] ${f.feed}/${f.path.split('/').pop()}`;
+  if ('error' in r) {
+    console.log(`${head}: REFUSED — ${r.error}`);
+    return;
+  }
+  if (r.duplicateDelivery) {
+    console.log(`${head}: already loaded`);
+    return;
+  }
+  const rate = r.ms > 0 ? Math.round((r.records / r.ms) * 1000) : 0;
+  console.log(
+    `${head}: ${fmtInt(r.accepted)} accepted, ${fmtInt(r.rejected)} rejected, ${fmtInt(r.stale)} stale` +
+      ` (${(r.ms / 1000).toFixed(1)} s, ${fmtInt(rate)} rows/s)${r.ignoredColumns.length ? `; ignored columns: ${r.ignoredColumns.join(', ')}` : ''}`,
+  );
+  for (const e of r.errors.slice(0, 5)) {
+    console.log(
+      `      ${e.line !== null ? `line ${e.line}` : `record ${e.record}`} ${e.field ?? ''} '${e.value ?? ''}': ${e.reason}`,
+    );
+  }
+  if (r.errorsTotal > 5) console.log(`      … ${fmtInt(r.errorsTotal - 5)} more (GET /api/feeds/rejects)`);
+}

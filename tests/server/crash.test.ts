@@ -1,0 +1,82 @@
+// A real crash: kill -9 of a loading process at random moments. After each, the store opens and the
+// delivery is wholly present or wholly absent, never half.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from '../../server/env.ts';
+import { openStore } from '../../server/store.ts';
+import { FIXTURES } from './helpers.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const ROWS = 400_000;
+
+async function makeDelivery(dir: string): Promise<string> {
+  const feedDir = join(dir, 'feeds', 'documents');
+  mkdirSync(feedDir, { recursive: true });
+  const path = join(feedDir, 'big.csv');
+  const inst = await DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  await c.run(`COPY (SELECT 'K' || i AS id, CASE WHEN i % 2 = 0 THEN 'out' ELSE 'in' END AS direction,
+      CASE WHEN i % 3 = 0 THEN 'SNV' ELSE 'STP' END AS agency_code,
+      strftime(TIMESTAMP '2021-01-01 08:00' + to_minutes(i), '%d/%m/%Y %H:%M') AS "at",
+      CASE WHEN i % 5 = 0 THEN 'không' ELSE 'có' END AS digitally_signed, 'Văn bản số ' || i AS subject
+    FROM range(${ROWS}) t(i)) TO '${path}' (HEADER, DELIMITER ',')`);
+  c.closeSync();
+  return path;
+}
+
+function runLoad(dbFile: string, dataDir: string, file: string, killAfterMs: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli/load.ts'), file], {
+      cwd: ROOT,
+      env: { ...process.env, IOC_DB: dbFile, IOC_DATA_DIR: dataDir },
+      stdio: 'ignore',
+    });
+    const t = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      resolve(code);
+    });
+  });
+}
+
+describe('crash safety', () => {
+  it('kill -9 during a 400.000-row delivery leaves it wholly present or wholly absent', {
+    timeout: 240_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ioc-crash-'));
+    const file = await makeDelivery(dir);
+    mkdirSync(join(dir, 'reference'));
+    for (const t of ['units', 'agencies', 'procedures', 'indicators', 'targets']) {
+      await import('node:fs/promises').then((fs) =>
+        fs.copyFile(join(FIXTURES, 'reference', `${t}.csv`), join(dir, 'reference', `${t}.csv`)),
+      );
+    }
+    const outcomes: string[] = [];
+    // First an uninterrupted load, to know how long the delivery takes; then kills spread over that time
+    // (start-up, staging, validation, upsert, commit), at random moments within each slice.
+    const t0 = performance.now();
+    expect(await runLoad(join(dir, 'store-full.duckdb'), dir, file, 120_000)).toBe(0);
+    const full = performance.now() - t0;
+    const moments = Array.from({ length: 8 }, (_, k) => Math.round((full * (k + Math.random())) / 8));
+    for (const [i, ms] of moments.entries()) {
+      const dbFile = join(dir, `store-${i}.duckdb`);
+      const code = await runLoad(dbFile, dir, file, ms);
+      const db = await openStore(parseEnv({ IOC_DB: dbFile }));
+      const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM documents');
+      const [{ d }] = await db.query<{ d: number }>(
+        `SELECT count(*) AS d FROM deliveries WHERE status = 'loaded'`,
+      );
+      const [{ u }] = await db.query<{ u: number }>('SELECT count(DISTINCT id) AS u FROM documents');
+      db.close();
+      expect([0, ROWS]).toContain(n);
+      expect(u).toBe(n); // no duplicates
+      expect(d).toBe(n === 0 ? 0 : 1);
+      outcomes.push(`${ms} ms: ${code === null ? 'killed' : `exit ${code}`}, ${n} rows`);
+    }
+    console.log(`crash trials (full load ${Math.round(full)} ms): ${outcomes.join('; ')}`);
+  });
+});

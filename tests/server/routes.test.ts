@@ -1,0 +1,173 @@
+// The API through app.request() against a real DuckDB: shapes, status codes, validation, and SQL in
+// parameters changing nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { fixtureApp, fixtureStore, getJson, Q1 } from './helpers.ts';
+
+let db: Db;
+let app: Awaited<ReturnType<typeof fixtureApp>>['app'];
+beforeAll(async () => {
+  db = await fixtureStore();
+  app = (await fixtureApp(db, { IOC_MAX_BODY: '2048' })).app;
+});
+afterAll(() => db.close());
+
+describe('read routes', () => {
+  it('GET /api/health', async () => {
+    const r = await getJson(app, '/api/health');
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('ok');
+  });
+
+  it('GET /api/kpis/:id answers value, comparisons, status and freshness', async () => {
+    const r = await getJson(app, `/api/kpis/direction.signed_rate?${Q1}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      id: 'direction.signed_rate',
+      unit: 'percent',
+      numerator: 2,
+      denominator: 3,
+      target: 100,
+      status: 'bad',
+      stale: true,
+      samePeriodLastYear: { from: '2020-01-01', to: '2020-03-31', numerator: 1, denominator: 1, value: 100 },
+    });
+    expect(r.body.asOf).toBe('2021-03-31T17:00:00.000Z');
+  });
+
+  it('GET /api/subsystems lists the 12 subsystems with headline KPIs', async () => {
+    const r = await getJson<{ subsystems: { id: string; headline: unknown[] }[] }>(
+      app,
+      `/api/subsystems?${Q1}`,
+    );
+    expect(r.body.subsystems.map((s) => s.id)).toEqual([
+      'direction',
+      'services',
+      'index766',
+      'payments',
+      'reporting',
+      'economy',
+      'health',
+      'education',
+      'environment',
+      'security',
+      'digital',
+      'rankings',
+    ]);
+    expect(r.body.subsystems[0].headline).toHaveLength(3);
+  });
+
+  it('breakdown, records and the registry', async () => {
+    const b = await getJson<{ rows: { key: string; value: number }[] }>(
+      app,
+      `/api/kpis/direction.documents_total/breakdown?${Q1}&by=agency`,
+    );
+    expect(Object.fromEntries(b.body.rows.map((x) => [x.key, x.value]))).toEqual({
+      SNV: 4,
+      STP: 1,
+      'UBND-227': 1,
+      'UBND-08001': 1,
+    });
+    const rec = await getJson<{ total: number; rows: { id: string }[] }>(
+      app,
+      `/api/kpis/direction.documents_total/records?${Q1}&limit=2&offset=0`,
+    );
+    expect(rec.body.total).toBe(7);
+    expect(rec.body.rows.map((x) => x.id)).toEqual(['D06', 'D05']); // newest first
+    const reg = await getJson<{ kpis: { id: string }[] }>(app, '/api/kpis');
+    expect(reg.body.kpis.map((k) => k.id)).toContain('digital.signatures_issued');
+    const units = await getJson<{ units: unknown[] }>(app, '/api/units');
+    expect(units.body.units).toHaveLength(6);
+  });
+
+  it('GET /api/feeds reports rows and freshness per feed', async () => {
+    const r = await getJson<{ feeds: { feed: string; rows: number; stale: boolean }[] }>(app, '/api/feeds');
+    expect(r.body.feeds.find((f) => f.feed === 'documents')).toMatchObject({ rows: 11, stale: true });
+  });
+});
+
+describe('errors', () => {
+  it('400 for bad parameters, 404 for an unknown KPI, JSON without internals', async () => {
+    expect((await getJson(app, '/api/kpis/direction.documents_total?from=2021-02-30')).status).toBe(400);
+    expect(
+      (await getJson(app, '/api/kpis/direction.documents_total?from=2021-05-01&to=2021-01-01')).status,
+    ).toBe(400);
+    expect((await getJson(app, `/api/kpis/direction.documents_total/breakdown?${Q1}&by=colour`)).status).toBe(
+      400,
+    );
+    expect(
+      (await getJson(app, `/api/kpis/direction.documents_total?${Q1}&procedure=1.001`)).body.error,
+    ).toMatch(/does not apply/);
+    const nf = await getJson(app, '/api/kpis/direction.nothing');
+    expect(nf.status).toBe(404);
+    expect(JSON.stringify(nf.body)).not.toMatch(/at .*\.ts/);
+    expect((await getJson(app, '/api/nowhere')).status).toBe(404);
+  });
+
+  it('SQL in parameters is refused or treated as a literal, and changes nothing', async () => {
+    const before = (await db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n;
+    for (const evil of ["' OR 1=1 --", '25; DROP TABLE documents', "25' UNION SELECT 1 --"]) {
+      const r = await getJson(
+        app,
+        `/api/kpis/direction.documents_total?${Q1}&unit=${encodeURIComponent(evil)}`,
+      );
+      expect(r.status).toBe(400);
+      const k = await getJson(app, `/api/kpis/${encodeURIComponent(evil)}`);
+      expect([400, 404]).toContain(k.status);
+    }
+    // A syntactically valid but unknown code is a literal: it matches nothing.
+    const lit = await getJson(app, `/api/kpis/direction.documents_total?${Q1}&agency=SNV--`);
+    expect(lit.body.value).toBe(0);
+    expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n).toBe(before);
+  });
+
+  it('sets secure headers with a CSP allowing nothing external', async () => {
+    const res = await app.request('/api/health');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('POST /api/feeds/:feed', () => {
+  const post = (feed: string, body: string, type = 'text/csv') =>
+    app.request(`/api/feeds/${feed}`, { method: 'POST', body, headers: { 'content-type': type } });
+
+  it('loads a pushed CSV and answers the load report with rejects', async () => {
+    const res = await post(
+      'documents',
+      'id,direction,agency_code,at,digitally_signed\nH1,out,SNV,2021-02-02T08:00:00+07:00,true\nH2,out,ZZZ,2021-02-02,true\n',
+    );
+    expect(res.status).toBe(200);
+    const r = await res.json();
+    expect(r).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      stale: 0,
+      duplicateDelivery: false,
+      ignoredColumns: [],
+    });
+    expect(r.errors[0]).toMatchObject({
+      line: 3,
+      field: 'agency_code',
+      value: 'ZZZ',
+      reason: 'unknown agency_code ZZZ',
+    });
+    const k = await getJson(app, `/api/kpis/direction.documents_total?${Q1}`);
+    expect(k.body.value).toBe(8); // the pushed document counts at once (cache keyed by data version)
+    const rej = await getJson<{ total: number; rows: { value: string }[] }>(
+      app,
+      '/api/feeds/rejects?feed=documents',
+    );
+    expect(rej.body.rows[0].value).toBe('ZZZ');
+  });
+
+  it('answers 4xx for an unreadable body, a missing column, an unknown type, an unknown feed, a too large body', async () => {
+    expect((await post('documents', '{"a":', 'application/json')).status).toBe(400);
+    const missing = await post('documents', 'id,direction\nX,out\n');
+    expect(missing.status).toBe(422);
+    expect((await missing.json()).error).toMatch(/missing column agency_code/);
+    expect((await post('documents', 'x', 'text/plain')).status).toBe(415);
+    expect((await post('weather', 'x')).status).toBe(400);
+    expect((await post('documents', `id\n${'x'.repeat(5000)}\n`)).status).toBe(413);
+  });
+});
