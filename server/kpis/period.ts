@@ -101,7 +101,8 @@ export function buckets(r: Range, grain: Grain): Range[] {
       next = addMonths(aligned, step);
     }
     const end = addDays(next, -1);
-    out.push({ from: start, to: Math.min(end, r.to) });
+    // Dates as YYYY-MM-DD compare as text.
+    out.push({ from: start, to: end < r.to ? end : r.to });
     start = next;
   }
   return out;
