@@ -21,6 +21,8 @@ export interface FieldSpec {
   required: boolean;
   /** SQL default used when the value is absent (e.g. `false`). */
   default?: string;
+  /** A planned time (a deadline) may lie in the future; event times may not. */
+  planned?: boolean;
 }
 
 /** The column type DuckDB should store for a parsed field. */

@@ -144,17 +144,17 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
   const cols = spec.fields.map((f) => f.name);
   const extra = feed === 'reports' ? periodBoundsSql('p.period') : undefined;
   // Newest version per id within the delivery; a later line wins a tie (the last state in the file).
-  await tx.run(`CREATE TEMP TABLE cand AS
-    SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM parsed p
+  await tx.run(`CREATE TEMP TABLE ups AS
+    SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code
     WHERE p.rec NOT IN (SELECT rec FROM bad)
     QUALIFY row_number() OVER (PARTITION BY p.id ORDER BY p.updated_at DESC NULLS LAST, p.rec DESC) = 1`);
-  await tx.run(`CREATE TEMP TABLE stale_ids AS
-    SELECT c.id FROM cand c JOIN ${feed} t ON t.id = c.id
-    WHERE t.updated_at > c.updated_at OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL)`);
+  // A stored version that is newer wins: the candidate is stale.
+  await tx.run(`DELETE FROM ups WHERE id IN (
+    SELECT c.id FROM ups c JOIN ${feed} t ON t.id = c.id
+    WHERE t.updated_at > c.updated_at OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL))`);
   const valid = (
     await tx.query<{ n: number }>('SELECT count(*) AS n FROM parsed WHERE rec NOT IN (SELECT rec FROM bad)')
   )[0].n;
-  await tx.run(`CREATE TEMP TABLE ups AS SELECT * FROM cand WHERE id NOT IN (SELECT id FROM stale_ids)`);
   await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM ups)`);
   const select = spec.fields.map((f) =>
     f.name === 'unit_code' ? 'p.unit_code_resolved' : `CAST(p."${f.name}" AS ${storageType(f.type)})`,

@@ -11,7 +11,7 @@ export interface FeedSpec {
   eventTime: string;
   /** Expected delivery cadence: older data than this makes the feed (and its KPIs) stale. */
   cadenceHours: number;
-  /** SQL for the stored unit_code, from the parsed row `p` (reports carry it; others default to the agency's). */
+  /** SQL for the stored unit_code, from the parsed row `p` and its agency `ag` (reports carry it; others default to the agency's). */
   unitSql: string;
 }
 
@@ -20,6 +20,8 @@ const f = (name: string, type: FieldKind, required = false, def?: string): Field
   type,
   required,
   default: def,
+  // Deadlines are planned times: a dossier received today is due next week.
+  planned: name === 'due_at',
 });
 const id: FieldKind = { kind: 'id' };
 const ts: FieldKind = { kind: 'timestamp' };
@@ -29,14 +31,15 @@ const agency: FieldKind = { kind: 'code', table: 'agencies' };
 const unit: FieldKind = { kind: 'code', table: 'units' };
 const enumOf = (...values: string[]): FieldKind => ({ kind: 'enum', values });
 
-const agencyUnit = `coalesce(p.unit_code, (SELECT a.unit_code FROM agencies a WHERE a.code = p.agency_code))`;
+/** The agency's unit (agencies joined as `ag`) when the record names none. */
+const agencyUnit = 'coalesce(p.unit_code, ag.unit_code)';
 
 export const FEEDS: Record<FeedName, FeedSpec> = {
   documents: {
     name: 'documents',
     eventTime: 'at',
     cadenceHours: 24,
-    unitSql: `(SELECT a.unit_code FROM agencies a WHERE a.code = p.agency_code)`,
+    unitSql: 'ag.unit_code',
     fields: [
       f('id', id, true),
       f('direction', enumOf('in', 'out'), true),
