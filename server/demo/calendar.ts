@@ -10,7 +10,8 @@ export function dayFromIso(iso: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) throw new Error(`not a YYYY-MM-DD date: ${iso}`);
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== iso) throw new Error(`invalid date: ${iso}`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== iso)
+    throw new Error(`invalid date: ${iso}`);
   return ms / 86_400_000;
 }
 

@@ -3,15 +3,94 @@
 
 /** First and second syllables of generated commune names (Sino-Vietnamese place-name style). */
 export const COMMUNE_SYLLABLES_1 = [
-  'An', 'Bảo', 'Bình', 'Cao', 'Chí', 'Đại', 'Đồng', 'Đông', 'Gia', 'Hà', 'Hải', 'Hiền', 'Hồng', 'Hùng',
-  'Hương', 'Hữu', 'Kim', 'Lạc', 'Liên', 'Long', 'Minh', 'Mỹ', 'Nam', 'Nghĩa', 'Ngọc', 'Phong', 'Phú',
-  'Phúc', 'Phương', 'Quang', 'Sơn', 'Tân', 'Tây', 'Thanh', 'Thạch', 'Thái', 'Thắng', 'Thịnh', 'Thượng',
-  'Tiên', 'Tiến', 'Trung', 'Tứ', 'Văn', 'Vân', 'Vĩnh', 'Xuân', 'Yên',
+  'An',
+  'Bảo',
+  'Bình',
+  'Cao',
+  'Chí',
+  'Đại',
+  'Đồng',
+  'Đông',
+  'Gia',
+  'Hà',
+  'Hải',
+  'Hiền',
+  'Hồng',
+  'Hùng',
+  'Hương',
+  'Hữu',
+  'Kim',
+  'Lạc',
+  'Liên',
+  'Long',
+  'Minh',
+  'Mỹ',
+  'Nam',
+  'Nghĩa',
+  'Ngọc',
+  'Phong',
+  'Phú',
+  'Phúc',
+  'Phương',
+  'Quang',
+  'Sơn',
+  'Tân',
+  'Tây',
+  'Thanh',
+  'Thạch',
+  'Thái',
+  'Thắng',
+  'Thịnh',
+  'Thượng',
+  'Tiên',
+  'Tiến',
+  'Trung',
+  'Tứ',
+  'Văn',
+  'Vân',
+  'Vĩnh',
+  'Xuân',
+  'Yên',
 ];
 export const COMMUNE_SYLLABLES_2 = [
-  'An', 'Bình', 'Cường', 'Dương', 'Điền', 'Đức', 'Hà', 'Hưng', 'Khê', 'Lâm', 'Lập', 'Lĩnh', 'Lộc',
-  'Lương', 'Minh', 'Nghĩa', 'Ninh', 'Phú', 'Phúc', 'Quang', 'Sơn', 'Tân', 'Thành', 'Thịnh', 'Thượng',
-  'Tiến', 'Trung', 'Vinh', 'Xá', 'Xuân', 'Mỹ', 'Kiệt', 'Lợi', 'Nguyên', 'Hợp', 'Cương', 'Lũng', 'Cẩm',
+  'An',
+  'Bình',
+  'Cường',
+  'Dương',
+  'Điền',
+  'Đức',
+  'Hà',
+  'Hưng',
+  'Khê',
+  'Lâm',
+  'Lập',
+  'Lĩnh',
+  'Lộc',
+  'Lương',
+  'Minh',
+  'Nghĩa',
+  'Ninh',
+  'Phú',
+  'Phúc',
+  'Quang',
+  'Sơn',
+  'Tân',
+  'Thành',
+  'Thịnh',
+  'Thượng',
+  'Tiến',
+  'Trung',
+  'Vinh',
+  'Xá',
+  'Xuân',
+  'Mỹ',
+  'Kiệt',
+  'Lợi',
+  'Nguyên',
+  'Hợp',
+  'Cương',
+  'Lũng',
+  'Cẩm',
 ];
 
 /** Actions that combine with a permit-like object into a procedure name ("Cấp lại giấy phép …"). */
@@ -220,7 +299,15 @@ export const PROCEDURE_OBJECTS: Record<string, readonly string[]> = {
 };
 
 /** Subject building blocks per document type (index = position in DOC_TYPES). */
-export const DOC_TYPES = ['công văn', 'quyết định', 'tờ trình', 'báo cáo', 'kế hoạch', 'thông báo', 'giấy mời'];
+export const DOC_TYPES = [
+  'công văn',
+  'quyết định',
+  'tờ trình',
+  'báo cáo',
+  'kế hoạch',
+  'thông báo',
+  'giấy mời',
+];
 
 export const DOC_CV_ACTIONS = [
   'triển khai',
@@ -234,8 +321,18 @@ export const DOC_CV_ACTIONS = [
   'cung cấp thông tin về',
   'tham mưu',
 ];
-export const DOC_QD_ACTIONS = ['ban hành kế hoạch', 'phê duyệt đề án', 'kiện toàn Ban chỉ đạo', 'phân bổ kinh phí'];
-export const DOC_TT_ACTIONS = ['phê duyệt đề án', 'bổ sung kinh phí', 'cho chủ trương về', 'điều chỉnh dự toán'];
+export const DOC_QD_ACTIONS = [
+  'ban hành kế hoạch',
+  'phê duyệt đề án',
+  'kiện toàn Ban chỉ đạo',
+  'phân bổ kinh phí',
+];
+export const DOC_TT_ACTIONS = [
+  'phê duyệt đề án',
+  'bổ sung kinh phí',
+  'cho chủ trương về',
+  'điều chỉnh dự toán',
+];
 export const DOC_BC_KINDS = ['kết quả', 'tình hình', 'sơ kết', 'tổng kết'];
 export const DOC_TB_KINDS = ['kết luận về', 'ý kiến chỉ đạo về', 'kế hoạch kiểm tra'];
 
@@ -285,11 +382,23 @@ export const DOC_TOPICS = [
 
 /** Topics of the moment, by year from 2020; the last list also serves later years. */
 export const DOC_TOPICS_BY_YEAR: readonly (readonly string[])[] = [
-  ['phòng, chống dịch COVID-19', 'Đại hội Đảng bộ tỉnh lần thứ XIX', 'tổng kết 10 năm xây dựng nông thôn mới'],
+  [
+    'phòng, chống dịch COVID-19',
+    'Đại hội Đảng bộ tỉnh lần thứ XIX',
+    'tổng kết 10 năm xây dựng nông thôn mới',
+  ],
   ['phòng, chống dịch COVID-19', 'bầu cử đại biểu Quốc hội khóa XV', 'tiêm vắc-xin phòng COVID-19'],
-  ['thực hiện Đề án 06 của Chính phủ', 'phục hồi và phát triển kinh tế - xã hội', 'tổ chức thi đấu SEA Games 31'],
+  [
+    'thực hiện Đề án 06 của Chính phủ',
+    'phục hồi và phát triển kinh tế - xã hội',
+    'tổ chức thi đấu SEA Games 31',
+  ],
   ['thực hiện Đề án 06 của Chính phủ', 'Năm dữ liệu số', 'thu hút đầu tư vào các khu công nghiệp'],
   ['khắc phục hậu quả bão số 3', 'thực hiện Đề án 06 của Chính phủ', 'xóa nhà tạm, nhà dột nát'],
   ['sắp xếp đơn vị hành chính các cấp', 'chính quyền địa phương hai cấp', 'xóa nhà tạm, nhà dột nát'],
-  ['vận hành chính quyền địa phương hai cấp', 'bầu cử đại biểu Quốc hội khóa XVI', 'khoa học, công nghệ và chuyển đổi số'],
+  [
+    'vận hành chính quyền địa phương hai cấp',
+    'bầu cử đại biểu Quốc hội khóa XVI',
+    'khoa học, công nghệ và chuyển đổi số',
+  ],
 ];
