@@ -103,6 +103,17 @@ export const MIGRATIONS: Migration[] = [
         WHERE e.period_end < current_date;
     `,
   },
+  {
+    version: 3,
+    name: 'boundaries: imported unit geometry',
+    sql: `
+      -- Real unit boundaries from npm run import:boundaries (a GeoJSON Polygon/MultiPolygon geometry, WGS84);
+      -- units without a row here are drawn with generated demo geometry.
+      CREATE TABLE boundaries (
+        code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, geojson VARCHAR NOT NULL, source VARCHAR NOT NULL,
+        imported_at TIMESTAMPTZ NOT NULL);
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

@@ -1,0 +1,23 @@
+// Geometry routes: unit shapes for the offline map (imported boundaries, else approximate demo cells).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { getUnitFeatures } from '../geo/features.ts';
+import { LEVELS } from '../geo/geometry.ts';
+import { validate } from './validate.ts';
+
+export const GeoUnitsQuery = z.object({
+  level: z.enum(LEVELS),
+  parent: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'expected a unit code')
+    .optional(),
+});
+
+export const geoRoutes = new Hono<AppEnv>().get('/geo/units', validate('query', GeoUnitsQuery), async (c) => {
+  const q = c.req.valid('query');
+  const collection = await getUnitFeatures(c.var.ctx.db, q);
+  if (!collection) return c.json({ error: `unknown unit ${q.parent}` }, 404);
+  c.header('Cache-Control', 'public, max-age=300');
+  return c.json(collection);
+});

@@ -1,0 +1,80 @@
+// Choropleth classes: quantile breaks over the values shown and a sequential, colour-blind-safe palette
+// (ColorBrewer YlGnBu, light = low, dark = high), plus the legend rows. Pure: the map only paints them.
+
+/** ColorBrewer YlGnBu, by class count (3–9). Sequential and safe for the common colour-vision deficiencies. */
+const YL_GN_BU: Record<number, string[]> = {
+  3: ['#edf8b1', '#7fcdbb', '#2c7fb8'],
+  4: ['#ffffcc', '#a1dab4', '#41b6c4', '#225ea8'],
+  5: ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'],
+  6: ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#2c7fb8', '#253494'],
+  7: ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'],
+  8: ['#ffffd9', '#edf8b1', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'],
+  9: ['#ffffd9', '#edf8b1', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#253494', '#081d58'],
+};
+
+/** Colours for k classes, light to dark. */
+export function palette(k: number): string[] {
+  if (k <= 0) return [];
+  if (k === 1) return [YL_GN_BU[3][1]];
+  if (k === 2) return [YL_GN_BU[3][0], YL_GN_BU[3][2]];
+  return YL_GN_BU[Math.min(k, 9)];
+}
+
+export interface Classes {
+  /**
+   * k + 1 ascending bounds for k classes: class i holds values from breaks[i] up to (not including)
+   * breaks[i + 1]; the last class also holds its top, the largest value.
+   */
+  breaks: number[];
+  /** One colour per class, light (low values) to dark (high values). */
+  colors: string[];
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Quantile classes of the finite values (nulls and NaN are "no data", not zero): up to n classes with about
+ * as many units each; fewer when there are fewer distinct values, never an empty class.
+ */
+export function classify(values: Iterable<number | null | undefined>, n = 5): Classes {
+  const sorted = [...values].filter(isNum).sort((a, b) => a - b);
+  const count = sorted.length;
+  const k = Math.max(1, Math.min(Math.floor(n), 9));
+  if (count === 0) return { breaks: [], colors: [] };
+  const lows: number[] = [sorted[0]];
+  for (let i = 1; i < k; i++) {
+    const q = sorted[Math.floor((i * count) / k)];
+    if (q > lows[lows.length - 1]) lows.push(q);
+  }
+  return { breaks: [...lows, sorted[count - 1]], colors: palette(lows.length) };
+}
+
+/** The class of a value (values outside the range go to the nearest end); -1 when there are no classes. */
+export function classOf(v: number, c: Classes): number {
+  const k = c.colors.length;
+  if (k === 0) return -1;
+  let i = 0;
+  while (i + 1 < k && v >= c.breaks[i + 1]) i++;
+  return i;
+}
+
+/** The fill of a value, or null for no data. */
+export function colorOf(v: number | null | undefined, c: Classes): string | null {
+  if (!isNum(v)) return null;
+  const i = classOf(v, c);
+  return i < 0 ? null : c.colors[i];
+}
+
+export interface LegendItem {
+  color: string;
+  label: string;
+}
+
+/** Legend rows, low to high: "from – to" in the caller's formatter, one value when a class holds one. */
+export function legendItems(c: Classes, format: (v: number | null) => string): LegendItem[] {
+  return c.colors.map((color, i) => {
+    const from = c.breaks[i];
+    const to = c.breaks[i + 1];
+    return { color, label: from === to ? format(from) : `${format(from)} – ${format(to)}` };
+  });
+}
