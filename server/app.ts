@@ -12,6 +12,7 @@ import { QueryError, type Scope } from './kpis/engine.ts';
 import type { Registry } from './kpis/registry.ts';
 import { NotFoundError } from './kpis/service.ts';
 import { feedRoutes } from './routes/feeds.ts';
+import { geoRoutes } from './routes/geo.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { referenceRoutes } from './routes/reference.ts';
 
@@ -46,7 +47,8 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     .get('/config', (c) => c.json({ tileUrl: c.var.env.IOC_TILE_URL ?? null, demo: c.var.env.IOC_DEMO }))
     .route('/', kpiRoutes)
     .route('/', feedRoutes)
-    .route('/', referenceRoutes);
+    .route('/', referenceRoutes)
+    .route('/', geoRoutes);
 
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {

@@ -76,8 +76,11 @@ function scoreValue(kpi: Kpi, s: IndexScore | undefined): number | null {
   return group === 'total' ? s.total : (s.groups[group as keyof IndexScore['groups']] ?? null);
 }
 
-/** The reported transparency score (index766_transparency) per branch, if the indicator exists. */
-async function transparencyScores(ctx: KpiContext, branches: Branch[], filters: Filters) {
+/**
+ * The reported transparency score (index766_transparency) per branch, if the indicator exists. It is reported for
+ * the province (the public portal is province-wide), so agencies and communes share it.
+ */
+export async function transparencyScores(ctx: KpiContext, branches: Branch[], filters: Filters) {
   const t = [...ctx.registry.kpis.values()].find((k) => k.indicator === 'index766_transparency');
   if (!t) return undefined;
   const cells = await computeCells(ctx.db, t, branches, { unit: filters.unit }, { scope: ctx.scope });

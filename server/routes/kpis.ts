@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { kpiDimensions } from '../kpis/engine.ts';
 import { COMPONENTS, index766, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
-import { getBreakdown, getKpi, getRecords, getSubsystems } from '../kpis/service.ts';
+import { getBreakdown, getKpi, getRecords, getSubsystems, transparencyScores } from '../kpis/service.ts';
 import { BreakdownQuery, IndexQuery, KpiParam, RangeQuery, RecordsQuery, splitQuery } from './schemas.ts';
 import { validate } from './validate.ts';
 
@@ -53,9 +53,11 @@ export const kpiRoutes = new Hono<AppEnv>()
   .get('/index766', validate('query', IndexQuery), async (c) => {
     const q = c.req.valid('query');
     const { range, filters } = splitQuery(q);
-    const scores = await index766(c.var.ctx.db, [{ key: 'cur', range }], filters, {
+    const branches = [{ key: 'cur', range }];
+    const scores = await index766(c.var.ctx.db, branches, filters, {
       dim: q.by,
       scope: c.var.ctx.scope,
+      transparency: await transparencyScores(c.var.ctx, branches, { unit: filters.unit }),
     });
     const rows = [...(scores.get('cur')?.entries() ?? [])]
       .map(([key, s]) => ({ key, ...s }))

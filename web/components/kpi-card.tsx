@@ -1,0 +1,119 @@
+// A KPI card: value, numerator/denominator, vs the same period last year, vs the previous period, year to
+// date, target progress, freshness, and the way to the records behind the number.
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { useI18n } from '../lib/i18n.ts';
+import { arrow, compareTone, statusKey } from '../lib/kpi.ts';
+import { type KpiDef, kpiOptions, type RangeFilters } from '../lib/queries.ts';
+import { KpiValue } from './kpi-value.tsx';
+import { Change, StaleBadge } from './status.tsx';
+
+export interface KpiCardProps {
+  def: KpiDef;
+  filters: RangeFilters;
+  /** Why the filters do not apply to this KPI, if they do not. */
+  notApplicable?: boolean;
+  selected?: boolean;
+  onSelect?: () => void;
+  recordsHref?: string;
+}
+
+export function KpiCard({ def, filters, notApplicable, selected, onSelect, recordsHref }: KpiCardProps) {
+  const { t, name, fmt } = useI18n();
+  const q = useQuery({ ...kpiOptions(def.id, filters), enabled: !notApplicable });
+  const k = q.data;
+  const status = k?.status ?? 'none';
+  const showRatio = def.formula.denominator !== null && def.formula.show === 'ratio';
+  return (
+    <article
+      className={`kpi-card status-${status}${selected ? ' selected' : ''}`}
+      data-testid="kpi-card"
+      data-kpi={def.id}
+      data-status={status}
+      aria-current={selected ? 'true' : undefined}
+    >
+      <button type="button" className="kpi-card-select" onClick={onSelect} aria-pressed={selected}>
+        <span className="kpi-card-name">{name(def.name)}</span>
+        {notApplicable ? (
+          <span className="muted small">{t('kpi.notApplicable')}</span>
+        ) : q.isError && !k ? (
+          <span className="muted small" title={q.error.message}>
+            {t('kpi.error')}
+          </span>
+        ) : (
+          <span className="kpi-card-main">
+            <KpiValue
+              value={k?.value ?? null}
+              unit={def.unit}
+              of={def.formula.show === 'numerator' ? k?.denominator : null}
+              className="big"
+            />
+            {k && <Change change={k.change} direction={k.direction} />}
+          </span>
+        )}
+      </button>
+      {k && !notApplicable && (
+        <dl className="kpi-card-facts">
+          {showRatio && (
+            <div>
+              <dt>{t('kpi.parts')}</dt>
+              <dd>
+                {fmt.number(k.numerator)} {t('kpi.of')} {fmt.number(k.denominator)}
+              </dd>
+            </div>
+          )}
+          <div>
+            <dt>{t('kpi.lastYear')}</dt>
+            <dd>{fmt.kpi(k.samePeriodLastYear.value, def.unit, { compact: true })}</dd>
+          </div>
+          <div>
+            <dt>{t('kpi.previous')}</dt>
+            <dd className={`tone-${compareTone(k.value, k.previousPeriod.value, k.direction)}`}>
+              {fmt.kpi(k.previousPeriod.value, def.unit, { compact: true })}{' '}
+              {arrow(k.value, k.previousPeriod.value)}
+            </dd>
+          </div>
+          {(k.from !== k.yearToDate.from || k.to !== k.yearToDate.to) && (
+            <div>
+              <dt>{t('kpi.ytd')}</dt>
+              <dd>{fmt.kpi(k.yearToDate.value, def.unit, { compact: true })}</dd>
+            </div>
+          )}
+          {k.target !== null && (
+            <div className="kpi-target">
+              <dt>{t('kpi.target')}</dt>
+              <dd>
+                {fmt.kpi(k.target, def.unit, { compact: true })}
+                {k.targetProgress !== null && (
+                  <>
+                    <span className="progress" title={t('kpi.targetProgress')}>
+                      <span
+                        className={`progress-bar status-${status}`}
+                        style={{ width: `${Math.min(100, Math.max(0, k.targetProgress * 100))}%` }}
+                      />
+                    </span>
+                    <span className="small">{fmt.percent(k.targetProgress * 100)}</span>
+                  </>
+                )}
+              </dd>
+            </div>
+          )}
+        </dl>
+      )}
+      <footer className="kpi-card-foot">
+        <span className={`status-label status-${status}`}>{t(statusKey(status))}</span>
+        {k?.asOf && (
+          <span className="muted small">
+            {t('kpi.asOf')} {fmt.dateTime(k.asOf)}
+          </span>
+        )}
+        {k && <StaleBadge stale={k.stale} />}
+        {recordsHref && !notApplicable && (
+          <Link to={recordsHref} className="records-link" data-testid="records-link">
+            {t('kpi.records')}
+          </Link>
+        )}
+      </footer>
+    </article>
+  );
+}

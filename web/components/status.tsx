@@ -1,0 +1,68 @@
+// Small visual atoms: the change vs last year coloured by direction, status dots, the stale badge.
+import { useI18n } from '../lib/i18n.ts';
+import { changeTone, type Direction, type Status, statusKey } from '../lib/kpi.ts';
+
+export function Change({
+  change,
+  direction,
+  className,
+}: {
+  change: number | null;
+  direction: Direction;
+  className?: string;
+}) {
+  const { fmt, t } = useI18n();
+  const tone = changeTone(change, direction);
+  return (
+    <span className={`change tone-${tone} ${className ?? ''}`} title={t('kpi.vsLastYear')}>
+      {fmt.change(change)}
+    </span>
+  );
+}
+
+export function StatusDot({ status }: { status: Status }) {
+  const { t } = useI18n();
+  return (
+    <span
+      className={`status-dot status-${status}`}
+      role="img"
+      aria-label={t(statusKey(status))}
+      title={t(statusKey(status))}
+    />
+  );
+}
+
+export function StaleBadge({ stale, className }: { stale: boolean; className?: string }) {
+  const { t } = useI18n();
+  if (!stale) return null;
+  return (
+    <span className={`badge badge-stale ${className ?? ''}`} data-testid="stale-badge">
+      {t('kpi.stale')}
+    </span>
+  );
+}
+
+export function Loading({ label }: { label?: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {label ?? t('common.loading')}
+    </div>
+  );
+}
+
+export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  const msg = error instanceof Error ? error.message : String(error);
+  return (
+    <div className="error-note" role="alert">
+      <strong>{t('common.error')}:</strong> {msg}
+      {onRetry && (
+        <button type="button" className="btn btn-small" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}

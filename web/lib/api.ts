@@ -1,0 +1,65 @@
+// The typed API client (hc<AppType>) and the one fetcher: a non-2xx answer throws with the server's {error} text.
+import { hc } from 'hono/client';
+import type { AppType } from '../../server/app.ts';
+
+export const client = hc<AppType>(typeof location === 'undefined' ? 'http://localhost/' : location.origin);
+
+/** An API answer other than 2xx, carrying the server's message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface JsonResponse {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  json(): Promise<unknown>;
+}
+
+/** The body of a successful answer: the error shape ({error, issues?}) taken out of the route's union. */
+export type Success<R extends JsonResponse> = Exclude<Awaited<ReturnType<R['json']>>, { error: string }>;
+
+async function errorOf(res: {
+  status: number;
+  statusText: string;
+  json(): Promise<unknown>;
+}): Promise<ApiError> {
+  let message = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  try {
+    const body = (await res.json()) as { error?: unknown };
+    if (typeof body?.error === 'string') message = body.error;
+  } catch {
+    // Not JSON (a proxy's HTML page): keep the status line.
+  }
+  return new ApiError(res.status, message);
+}
+
+/** Await a typed client call and return its JSON, or throw an ApiError with the server's message. */
+export async function ok<R extends JsonResponse>(call: Promise<R>): Promise<Success<R>> {
+  const res = await call;
+  if (!res.ok) throw await errorOf(res);
+  return (await res.json()) as Success<R>;
+}
+
+/** GET a JSON path the typed client does not know (yet), with the same error handling. */
+export async function getJson<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, v);
+  const q = qs.toString();
+  const res = await fetch(q ? `${path}?${q}` : path, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw await errorOf(res);
+  return (await res.json()) as T;
+}
+
+/** Drop undefined and empty values: query strings carry only what is set. */
+export function compact<T extends Record<string, string | undefined>>(q: T): { [K in keyof T]?: string } {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') out[k] = v;
+  return out as { [K in keyof T]?: string };
+}

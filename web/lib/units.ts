@@ -1,0 +1,78 @@
+// The unit hierarchy (province › district › commune) from /api/units, for breadcrumbs, map levels and labels.
+import type { GeoLevel } from './queries.ts';
+
+export interface UnitLike {
+  code: string;
+  name: string;
+  level: string;
+  parentCode: string | null;
+}
+
+export interface UnitIndex<U extends UnitLike = UnitLike> {
+  byCode: Map<string, U>;
+  province: U | undefined;
+  /** The unit and its ancestors, province first. */
+  chain: (code: string | undefined) => U[];
+  children: (code: string | undefined) => U[];
+}
+
+export function indexUnits<U extends UnitLike>(units: U[] | undefined): UnitIndex<U> {
+  const byCode = new Map<string, U>();
+  const kids = new Map<string, U[]>();
+  for (const u of units ?? []) {
+    byCode.set(u.code, u);
+    if (u.parentCode) kids.set(u.parentCode, [...(kids.get(u.parentCode) ?? []), u]);
+  }
+  const province = (units ?? []).find((u) => u.level === 'province');
+  return {
+    byCode,
+    province,
+    chain(code) {
+      const out: U[] = [];
+      let u = code ? byCode.get(code) : undefined;
+      for (let guard = 0; u && guard < 8; guard++) {
+        out.unshift(u);
+        u = u.parentCode ? byCode.get(u.parentCode) : undefined;
+      }
+      if (out.length === 0 && province) out.push(province);
+      else if (out[0]?.level !== 'province' && province) out.unshift(province);
+      return out;
+    },
+    children(code) {
+      return kids.get(code ?? province?.code ?? '') ?? [];
+    },
+  };
+}
+
+export interface DrillLevel {
+  /** Level of the units shown on the map and in the ranking. */
+  level: Extract<GeoLevel, 'district' | 'commune'>;
+  /** Their parent: the filter the ranking and the map are asked with. */
+  parent: string | undefined;
+  /** The unit to highlight among them (a commune seen among its district's communes). */
+  selected: string | undefined;
+}
+
+/**
+ * What the map and the ranking show for a unit filter: the province's districts, a district's communes, or a
+ * commune among its siblings.
+ */
+export function drillLevel(index: UnitIndex, unit: string | undefined): DrillLevel {
+  const u = unit ? index.byCode.get(unit) : undefined;
+  if (!u || u.level === 'province')
+    return { level: 'district', parent: index.province?.code, selected: undefined };
+  if (u.level === 'district') return { level: 'commune', parent: u.code, selected: undefined };
+  return { level: 'commune', parent: u.parentCode ?? undefined, selected: u.code };
+}
+
+/**
+ * The name of a breakdown's null key: rows of agencies above the level broken down (province-level agencies
+ * among districts; district-level ones among a district's communes).
+ */
+export function nullKeyLabel(
+  level: 'district' | 'commune' | 'agency',
+  parentLevel: string | undefined,
+): 'unit.province' | 'unit.districtLevel' | 'unit.aboveCommune' {
+  if (level !== 'commune') return 'unit.province';
+  return parentLevel === 'district' ? 'unit.districtLevel' : 'unit.aboveCommune';
+}
