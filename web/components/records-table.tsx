@@ -124,7 +124,8 @@ export function RecordsTable({ def, filters, part, page, onPart, onPage }: Recor
             <p className="muted">{t('records.empty')}</p>
           ) : (
             <div className="table-scroll">
-              <table className="table records-table">
+              {/* Rows of the previous filters stay until the new ones arrive: dimmed, so they are not read as the answer. */}
+              <table className={`table records-table${q.isPlaceholderData ? ' is-stale' : ''}`} aria-busy={q.isPlaceholderData}>
                 <thead>
                   <tr>
                     {columns.map((c) => {

@@ -29,9 +29,13 @@ export type IndexBy = 'agency' | 'commune' | 'district';
 export type GeoLevel = 'province' | 'district' | 'commune';
 
 const STALE = 30_000;
-export const REFRESH_MS = 30_000;
+/** The wall's refresh period: 30 s, or `?refresh=N` seconds (N ≥ 5) on the page URL. */
+export const REFRESH_MS = (() => {
+  const n = Number(typeof location === 'undefined' ? Number.NaN : new URLSearchParams(location.search).get('refresh'));
+  return Number.isFinite(n) && n >= 5 ? n * 1000 : 30_000;
+})();
 
-/** The wall's refresh: every 30 s even when the tab is in the background, and keep trying while offline. */
+/** The wall's refresh: every REFRESH_MS even when the tab is in the background, and keep trying while offline. */
 const liveOpts = (live?: boolean) =>
   live
     ? ({

@@ -1,0 +1,125 @@
+// End to end in headless Chromium (Debian's chromium, driven by playwright-core) against the built app served by
+// the real server on a small generated demo. Screenshots go to tests/artifacts/ (not in git).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, collectErrors, launchBrowser, startProduct } from './server.ts';
+
+let product: Awaited<ReturnType<typeof startProduct>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  product = await startProduct();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await product?.close();
+});
+
+async function open(path: string, width = 1920, height = 1080): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${product.url}${path}`);
+  return { page, errors };
+}
+
+const noScrollbars = (page: Page) =>
+  page.evaluate(() => {
+    const d = document.documentElement;
+    return d.scrollWidth <= window.innerWidth && d.scrollHeight <= window.innerHeight;
+  });
+
+describe('overview', () => {
+  it('renders the 12 subsystem tiles with numbers and the province map', async () => {
+    const { page, errors } = await open('/');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="tile"]').length === 12, null, {
+      timeout: 60_000,
+    });
+    await page.waitForSelector('[data-testid="map"] path[data-code]', { timeout: 60_000 });
+    const tiles = await page.$$eval('[data-testid="tile"]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(tiles).toHaveLength(12);
+    // Every tile shows at least one formatted number (digits), none shows only dashes.
+    expect(tiles.filter((t) => /\d/.test(t))).toHaveLength(12);
+    expect(tiles.join(' ')).toContain('Chỉ đạo, điều hành');
+    await page.screenshot({ path: join(ARTIFACTS, 'overview-1920.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('switches to English and the labels change', async () => {
+    const { page } = await open('/');
+    await page.waitForSelector('[data-testid="tile"]', { timeout: 60_000 });
+    await page.click('[data-testid="lang-toggle"]');
+    await page.waitForFunction(() => document.body.textContent?.includes('Direction and management'));
+    expect(await page.textContent('body')).not.toContain('Chỉ đạo, điều hành');
+    await page.reload();
+    await page.waitForSelector('[data-testid="tile"]', { timeout: 60_000 });
+    expect(await page.textContent('body')).toContain('Direction and management'); // the choice persists
+    await page.context().close();
+  });
+});
+
+describe('drill-down', () => {
+  it('clicking a district on the map narrows the subsystem page to it', async () => {
+    const { page, errors } = await open('/s/services');
+    const district = '[data-testid="map"] path[data-code="238"]';
+    await page.waitForSelector(district, { timeout: 60_000 });
+    await page.click(district);
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('unit') === '238');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="unit-breadcrumb"]')?.textContent?.includes('Thanh Sơn'),
+    );
+    await page.waitForSelector('[data-testid="kpi-card"]');
+    await page.waitForLoadState('networkidle');
+    // The records behind the numbers are Thanh Sơn's only: every row's unit is under district 238.
+    const total = await page.textContent('[data-testid="records-total"]');
+    expect(total).toMatch(/\d/);
+    await page.screenshot({ path: join(ARTIFACTS, 'services-thanh-son-1920.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('wall', () => {
+  for (const [w, h] of [
+    [1920, 1080],
+    [3840, 2160],
+  ]) {
+    it(`fills ${w}×${h} without scrollbars or console errors and advances a slide`, async () => {
+      const { page, errors } = await open('/wall?slides=overview,services,direction&seconds=5', w, h);
+      await page.waitForSelector('[data-slide="overview"]', { timeout: 60_000 });
+      await page.waitForSelector('[data-testid="clock"]');
+      await page.waitForTimeout(1500);
+      expect(await noScrollbars(page)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, `wall-overview-${w}.png`) });
+      await page.waitForSelector('[data-slide="services"]', { timeout: 20_000 });
+      await page.waitForTimeout(1500);
+      expect(await noScrollbars(page)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, `wall-services-${w}.png`) });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('keeps its picture and warns while the API is unreachable, then recovers', async () => {
+    const { page } = await open('/wall?slides=overview&seconds=60&refresh=5');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="tile"]').length === 12, null, {
+      timeout: 60_000,
+    });
+    await product.stop();
+    await page.waitForSelector('[data-testid="offline"]', { timeout: 30_000 });
+    expect(await page.$$eval('[data-testid="tile"]', (els) => els.length)).toBe(12);
+    await page.screenshot({ path: join(ARTIFACTS, 'wall-offline-1920.png') });
+    await product.restart();
+    await page.waitForSelector('[data-testid="offline"]', { state: 'detached', timeout: 30_000 });
+    await page.context().close();
+  });
+});

@@ -1,0 +1,85 @@
+// The real product for browser tests: a small generated demo province in a DuckDB file, the built web app,
+// served by the real server over real HTTP on a free loopback port.
+import { existsSync, mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createApp } from '../../server/app.ts';
+import { generateDemo } from '../../server/demo/generate.ts';
+import { parseEnv } from '../../server/env.ts';
+import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
+import { loadReferenceIfPresent, openStore, registryFrom } from '../../server/store.ts';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const WEB_DIR = join(ROOT, 'dist', 'web');
+export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
+
+export async function startProduct() {
+  if (!existsSync(join(WEB_DIR, 'index.html')))
+    throw new Error('dist/web is not built: npm test runs `npm run build` first');
+  const dir = mkdtempSync(join(tmpdir(), 'ioc-e2e-'));
+  // 2025 → today at 5 % of the demo's volume: every subsystem has data, loads in a few seconds.
+  await generateDemo({ dataDir: dir, from: '2025-01-01', scale: 0.05 });
+  const env = parseEnv({ IOC_DB: join(dir, 'ioc.duckdb'), IOC_DATA_DIR: dir });
+  const db = await openStore(env);
+  await loadReferenceIfPresent(db, dir);
+  await loadFiles(db, listDeliveries([join(dir, 'feeds')]).files);
+  const ctx = {
+    db,
+    registry: await registryFrom(db),
+    archiveDir: join(dir, 'archive'),
+    startedAt: new Date(),
+  };
+  const app = createApp(ctx, env, { webDir: WEB_DIR });
+  let server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    /** Stop answering (as a network outage would), keeping the store. */
+    async stop() {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    },
+    /** Answer again on the same port. */
+    async restart() {
+      server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+      await new Promise((r) => server.once('listening', r));
+    },
+    async close() {
+      await this.stop().catch(() => undefined);
+      db.close();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Console errors and failed requests of a page, for "no console errors" assertions. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
