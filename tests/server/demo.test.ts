@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { generateDemo } from '../../server/demo/generate.ts';
-import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
-import { fixtureApp } from './helpers.ts';
 import { parseEnv } from '../../server/env.ts';
+import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
 import { loadReferenceIfPresent, openStore } from '../../server/store.ts';
+import { fixtureApp } from './helpers.ts';
 
 const JAN_AUG_2021 = 'from=2021-01-01&to=2021-08-31';
 let db: Db;
@@ -32,14 +32,22 @@ beforeAll(async () => {
   app = (await fixtureApp(db)).app;
 }, 600_000);
 afterAll(() => {
-  console.log(`demo: generated in ${timing.generateS?.toFixed(1)} s, loaded ${timing.rows} rows in ${timing.loadS?.toFixed(1)} s`);
+  console.log(
+    `demo: generated in ${timing.generateS?.toFixed(1)} s, loaded ${timing.rows} rows in ${timing.loadS?.toFixed(1)} s`,
+  );
   db?.close();
 });
 
 const kpi = async (id: string, q = JAN_AUG_2021) => {
   const res = await app.request(`/api/kpis/${id}?${q}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as { value: number; numerator: number; denominator: number; change: number; samePeriodLastYear: { value: number } };
+  return (await res.json()) as {
+    value: number;
+    numerator: number;
+    denominator: number;
+    change: number;
+    samePeriodLastYear: { value: number };
+  };
 };
 
 describe('seed figures (Jan–Aug 2021 unless stated)', () => {
@@ -66,7 +74,12 @@ describe('seed figures (Jan–Aug 2021 unless stated)', () => {
   });
 
   it('procedures: 1.977 on the portal, 851 partial online, 677 full online, 626 synced with the national portal', async () => {
-    const ids = ['procedures_total', 'procedures_partial_online', 'procedures_full_online', 'procedures_synced_national'];
+    const ids = [
+      'procedures_total',
+      'procedures_partial_online',
+      'procedures_full_online',
+      'procedures_synced_national',
+    ];
     const values = await Promise.all(ids.map(async (id) => (await kpi(`services.${id}`)).value));
     expect(values).toEqual([1977, 851, 677, 626]);
   });

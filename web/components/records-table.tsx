@@ -125,7 +125,10 @@ export function RecordsTable({ def, filters, part, page, onPart, onPage }: Recor
           ) : (
             <div className="table-scroll">
               {/* Rows of the previous filters stay until the new ones arrive: dimmed, so they are not read as the answer. */}
-              <table className={`table records-table${q.isPlaceholderData ? ' is-stale' : ''}`} aria-busy={q.isPlaceholderData}>
+              <table
+                className={`table records-table${q.isPlaceholderData ? ' is-stale' : ''}`}
+                aria-busy={q.isPlaceholderData}
+              >
                 <thead>
                   <tr>
                     {columns.map((c) => {

@@ -31,7 +31,9 @@ export type GeoLevel = 'province' | 'district' | 'commune';
 const STALE = 30_000;
 /** The wall's refresh period: 30 s, or `?refresh=N` seconds (N ≥ 5) on the page URL. */
 export const REFRESH_MS = (() => {
-  const n = Number(typeof location === 'undefined' ? Number.NaN : new URLSearchParams(location.search).get('refresh'));
+  const n = Number(
+    typeof location === 'undefined' ? Number.NaN : new URLSearchParams(location.search).get('refresh'),
+  );
   return Number.isFinite(n) && n >= 5 ? n * 1000 : 30_000;
 })();
 
