@@ -65,8 +65,16 @@ export class Db {
   private waiters: ((c: DuckDBConnection) => void)[] = [];
   /** Serialises writers: DuckDB allows one writing transaction per table at a time without conflicts. */
   private writeChain: Promise<unknown> = Promise.resolve();
-  /** Bumped after every committed write; answers are cached by it. */
+  /** Bumped after every committed write. */
   version = 0;
+  /** Bumped by writes not confined to one feed (reference data, boundaries, migrations). */
+  baseVersion = 0;
+  private feedVersions = new Map<string, number>();
+
+  /** Version of the data a feed-fed answer depends on: base data plus those feeds. Answers are cached by it. */
+  versionOf(feeds: readonly string[]): string {
+    return [this.baseVersion, ...feeds.map((f) => this.feedVersions.get(f) ?? 0)].join('.');
+  }
 
   private constructor(
     readonly instance: DuckDBInstance,
@@ -121,9 +129,9 @@ export class Db {
 
   /**
    * A write transaction on its own connection, serialised with other writers; rolled back on any error,
-   * so a delivery lands wholly or not at all.
+   * so a delivery lands wholly or not at all. `feeds` names the feed tables it writes (for the answer cache).
    */
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { feeds?: readonly string[] } = {}): Promise<T> {
     const run = async () => {
       const c = await openConnection(this.instance);
       try {
@@ -132,6 +140,9 @@ export class Db {
           const result = await fn(new Tx(c));
           await c.run('COMMIT');
           this.version++;
+          if (opts.feeds)
+            for (const f of opts.feeds) this.feedVersions.set(f, (this.feedVersions.get(f) ?? 0) + 1);
+          else this.baseVersion++;
           return result;
         } catch (e) {
           await c.run('ROLLBACK').catch(() => undefined);

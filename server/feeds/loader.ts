@@ -83,55 +83,58 @@ export async function loadDelivery(
     };
   }
   try {
-    return await db.transaction(async (tx) => {
-      const st = await stage(tx, d, spec.fields);
-      const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
-      const counts = await upsert(tx, d.feed, id);
-      await tx.run(
-        `INSERT INTO rejects SELECT $id, $feed, $name, CASE WHEN $csv THEN rec + 1 END, rec, r_id, field, value, reason
+    return await db.transaction(
+      async (tx) => {
+        const st = await stage(tx, d, spec.fields);
+        const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
+        const counts = await upsert(tx, d.feed, id);
+        await tx.run(
+          `INSERT INTO rejects SELECT $id, $feed, $name, CASE WHEN $csv THEN rec + 1 END, rec, r_id, field, value, reason
          FROM bad LEFT JOIN (SELECT rec, CAST(r_id AS VARCHAR) AS r_id FROM parsed) USING (rec)`,
-        { id, feed: d.feed, name: d.name, csv: d.format === 'csv' },
-      );
-      const rejected = (await tx.query<{ n: number }>('SELECT count(DISTINCT rec) AS n FROM bad'))[0].n;
-      const ms = Math.round(performance.now() - t0);
-      await tx.run(
-        `INSERT INTO deliveries VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records,
+          { id, feed: d.feed, name: d.name, csv: d.format === 'csv' },
+        );
+        const rejected = (await tx.query<{ n: number }>('SELECT count(DISTINCT rec) AS n FROM bad'))[0].n;
+        const ms = Math.round(performance.now() - t0);
+        await tx.run(
+          `INSERT INTO deliveries VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records,
           $accepted, $rejected, $stale, ${listSql(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms)`,
-        {
-          id,
-          feed: d.feed,
-          source: d.source,
-          name: d.name,
-          hash,
-          format: d.format,
+          {
+            id,
+            feed: d.feed,
+            source: d.source,
+            name: d.name,
+            hash,
+            format: d.format,
+            records: st.records,
+            accepted: counts.accepted,
+            rejected,
+            stale: counts.stale,
+            maxAt: counts.maxEventAt,
+            ms,
+          },
+        );
+        const errors = await tx.query<RejectEntry>(
+          `SELECT line, record, field, value, reason FROM rejects WHERE delivery_id = $id
+         ORDER BY record, field LIMIT $lim`,
+          { id, lim: opts.maxErrors ?? 1000 },
+        );
+        const errorsTotal = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM bad'))[0].n;
+        return {
+          ...base,
+          deliveryId: id,
           records: st.records,
           accepted: counts.accepted,
           rejected,
           stale: counts.stale,
-          maxAt: counts.maxEventAt,
+          duplicateDelivery: false,
+          errors,
+          errorsTotal,
+          ignoredColumns: st.ignoredColumns,
           ms,
-        },
-      );
-      const errors = await tx.query<RejectEntry>(
-        `SELECT line, record, field, value, reason FROM rejects WHERE delivery_id = $id
-         ORDER BY record, field LIMIT $lim`,
-        { id, lim: opts.maxErrors ?? 1000 },
-      );
-      const errorsTotal = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM bad'))[0].n;
-      return {
-        ...base,
-        deliveryId: id,
-        records: st.records,
-        accepted: counts.accepted,
-        rejected,
-        stale: counts.stale,
-        duplicateDelivery: false,
-        errors,
-        errorsTotal,
-        ignoredColumns: st.ignoredColumns,
-        ms,
-      };
-    });
+        };
+      },
+      { feeds: [d.feed] },
+    );
   } catch (e) {
     if (e instanceof DeliveryError) await logDelivery(db, d, hash, 'failed', e.message);
     throw e;

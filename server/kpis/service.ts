@@ -1,6 +1,7 @@
 // KPI answers for routes, the CLI and exports alike: value + comparisons + target + status + freshness,
 // breakdowns and records. Plain functions over the engine; answers cached by the store's data version.
 import type { Db } from '../db/index.ts';
+import { FEED_NAMES } from '../feeds/specs.ts';
 import { type FeedStatus, getFeedStatus } from '../feeds/status.ts';
 import {
   type Branch,
@@ -15,7 +16,16 @@ import { type IndexScore, index766 } from './index766.ts';
 import { buckets, comparisons, type Grain, localEndExclusive, type Range } from './period.ts';
 import type { Registry } from './registry.ts';
 import { changePct, statusOf } from './status.ts';
-import type { BreakdownRow, Dimension, Filters, Kpi, KpiAnswer, PeriodValue, Status } from './types.ts';
+import type {
+  BreakdownRow,
+  Dimension,
+  Filters,
+  Kpi,
+  KpiAnswer,
+  PeriodValue,
+  SourceName,
+  Status,
+} from './types.ts';
 import { TIME_DIMENSIONS } from './types.ts';
 
 export class NotFoundError extends Error {}
@@ -26,15 +36,14 @@ export interface KpiContext {
   scope?: Scope;
 }
 
-/** Small cache keyed by data version: answers never outlive a delivery. */
+/**
+ * Answers cached by the version of the data they read: a delivery of dossiers leaves the reported indicators'
+ * answers cached (live demo traffic writes every few seconds), and no answer outlives a delivery it depends on.
+ */
 class VersionedCache {
-  private version = -1;
   private map = new Map<string, Promise<unknown>>();
-  get<T>(db: Db, key: string, make: () => Promise<T>): Promise<T> {
-    if (db.version !== this.version) {
-      this.map.clear();
-      this.version = db.version;
-    }
+  get<T>(db: Db, key: string, make: () => Promise<T>, feeds: readonly string[] = FEED_NAMES): Promise<T> {
+    key = `${db.versionOf(feeds)}|${key}`;
     const hit = this.map.get(key);
     if (hit) return hit as Promise<T>;
     const p = make();
@@ -45,6 +54,20 @@ class VersionedCache {
   }
 }
 const cache = new VersionedCache();
+
+const SOURCE_FEED: Partial<Record<SourceName, string>> = {
+  documents: 'documents',
+  dossiers: 'dossiers',
+  payments: 'payments',
+  reports: 'reports',
+  report_compliance: 'reports',
+};
+/** The feeds an answer reads, derived from its measures' sources (the 766 score: dossiers and the reported transparency). */
+function readsFeeds(kpi: Kpi): string[] {
+  if (kpi.kind === 'index') return ['dossiers', 'reports'];
+  const ms = [kpi.numerator, ...(kpi.denominator ? [kpi.denominator] : [])];
+  return [...new Set(ms.map((m) => SOURCE_FEED[m.source]).filter((f): f is string => f !== undefined))];
+}
 
 export function getKpiDef(ctx: KpiContext, id: string): Kpi {
   const k = ctx.registry.kpis.get(id);
@@ -127,63 +150,70 @@ export async function getKpi(
   filters: Filters,
 ): Promise<KpiAnswer & { index766?: IndexScore }> {
   const kpi = getKpiDef(ctx, id);
-  return cache.get(ctx.db, `kpi:${id}:${JSON.stringify([range, filters, ctx.scope])}`, async () => {
-    const cmp = comparisons(range);
-    const branches: Branch[] = BRANCH_NAMES.map((k) => ({ key: k, range: cmp[k] }));
-    const [cells, feeds, target] = await Promise.all([
-      cellsFor(ctx, kpi, branches, filters),
-      feedStatus(ctx),
-      targetFor(ctx, kpi, filters, +range.to.slice(0, 4)),
-    ]);
-    const pv = (k: (typeof BRANCH_NAMES)[number]): PeriodValue => {
-      const c = cells.find((x) => x.period === k);
-      return {
-        ...cmp[k],
-        value: c?.value ?? null,
-        numerator: c?.numerator ?? null,
-        denominator: c?.denominator ?? null,
+  // Keyed by the minute too: `stale` moves with the clock.
+  const key = `kpi:${id}:${Math.floor(Date.now() / 60_000)}:${JSON.stringify([range, filters, ctx.scope])}`;
+  return cache.get(
+    ctx.db,
+    key,
+    async () => {
+      const cmp = comparisons(range);
+      const branches: Branch[] = BRANCH_NAMES.map((k) => ({ key: k, range: cmp[k] }));
+      const [cells, feeds, target] = await Promise.all([
+        cellsFor(ctx, kpi, branches, filters),
+        feedStatus(ctx),
+        targetFor(ctx, kpi, filters, +range.to.slice(0, 4)),
+      ]);
+      const pv = (k: (typeof BRANCH_NAMES)[number]): PeriodValue => {
+        const c = cells.find((x) => x.period === k);
+        return {
+          ...cmp[k],
+          value: c?.value ?? null,
+          numerator: c?.numerator ?? null,
+          denominator: c?.denominator ?? null,
+        };
       };
-    };
-    const cur = pv('current');
-    const ytd = pv('yearToDate');
-    // An annual plan for a flow summed over the year is judged year-to-date against the share of the year gone.
-    const annualFlow = kpi.indicator !== undefined && kpi.aggregation === 'sum';
-    const progressBase = annualFlow ? ytd.value : cur.value;
-    const share = annualFlow ? +range.to.slice(5, 7) / 12 : 1;
-    const myFeeds = feeds.filter((f) => kpi.feeds.includes(f.feed));
-    const newest =
-      myFeeds
-        .map((f) => f.newestEventAt)
-        .filter((x): x is string => x !== null)
-        .sort()
-        .at(0) ?? null;
-    const end = new Date(localEndExclusive(range.to)).toISOString();
-    return {
-      id: kpi.id,
-      subsystem: kpi.subsystem,
-      name: kpi.name,
-      unit: kpi.unit,
-      direction: kpi.direction,
-      kind: kpi.kind,
-      from: range.from,
-      to: range.to,
-      filters,
-      value: cur.value,
-      numerator: kpi.denominator || kpi.kind === 'index' ? cur.numerator : null,
-      denominator: kpi.denominator ? cur.denominator : null,
-      previousPeriod: pv('previousPeriod'),
-      samePeriodLastYear: pv('samePeriodLastYear'),
-      yearToDate: ytd,
-      change: changePct(cur.value, pv('samePeriodLastYear').value),
-      target,
-      targetProgress: target && progressBase !== null ? progressBase / target : null,
-      status: statusOf(kpi, annualFlow ? progressBase : cur.value, target, share),
-      asOf: kpi.kind === 'catalogue' ? null : newest && newest < end ? newest : newest ? end : null,
-      stale: myFeeds.some((f) => f.stale),
-      dimensions: kpiDimensions(kpi),
-      ...(kpi.kind === 'index' ? { index766: cells.find((c) => c.period === 'current')?.score } : {}),
-    };
-  });
+      const cur = pv('current');
+      const ytd = pv('yearToDate');
+      // An annual plan for a flow summed over the year is judged year-to-date against the share of the year gone.
+      const annualFlow = kpi.indicator !== undefined && kpi.aggregation === 'sum';
+      const progressBase = annualFlow ? ytd.value : cur.value;
+      const share = annualFlow ? +range.to.slice(5, 7) / 12 : 1;
+      const myFeeds = feeds.filter((f) => kpi.feeds.includes(f.feed));
+      const newest =
+        myFeeds
+          .map((f) => f.newestEventAt)
+          .filter((x): x is string => x !== null)
+          .sort()
+          .at(0) ?? null;
+      const end = new Date(localEndExclusive(range.to)).toISOString();
+      return {
+        id: kpi.id,
+        subsystem: kpi.subsystem,
+        name: kpi.name,
+        unit: kpi.unit,
+        direction: kpi.direction,
+        kind: kpi.kind,
+        from: range.from,
+        to: range.to,
+        filters,
+        value: cur.value,
+        numerator: kpi.denominator || kpi.kind === 'index' ? cur.numerator : null,
+        denominator: kpi.denominator ? cur.denominator : null,
+        previousPeriod: pv('previousPeriod'),
+        samePeriodLastYear: pv('samePeriodLastYear'),
+        yearToDate: ytd,
+        change: changePct(cur.value, pv('samePeriodLastYear').value),
+        target,
+        targetProgress: target && progressBase !== null ? progressBase / target : null,
+        status: statusOf(kpi, annualFlow ? progressBase : cur.value, target, share),
+        asOf: kpi.kind === 'catalogue' ? null : newest && newest < end ? newest : newest ? end : null,
+        stale: myFeeds.some((f) => f.stale),
+        dimensions: kpiDimensions(kpi),
+        ...(kpi.kind === 'index' ? { index766: cells.find((c) => c.period === 'current')?.score } : {}),
+      };
+    },
+    readsFeeds(kpi),
+  );
 }
 
 export interface BreakdownAnswer {
@@ -212,6 +242,7 @@ async function labels(ctx: KpiContext, by: Dimension): Promise<Map<string, strin
     ctx.db,
     `labels:${by}`,
     async () => new Map((await ctx.db.query<{ k: string; v: string }>(q)).map((r) => [r.k, r.v])),
+    [],
   );
 }
 
@@ -237,48 +268,56 @@ export async function getBreakdown(
 ): Promise<BreakdownAnswer> {
   const kpi = getKpiDef(ctx, id);
   if (!kpiDimensions(kpi).includes(by)) throw new QueryError(`${id} cannot be broken down by ${by}`);
-  return cache.get(ctx.db, `bd:${id}:${by}:${JSON.stringify([range, filters, ctx.scope])}`, async () => {
-    let rows: BreakdownRow[];
-    if ((TIME_DIMENSIONS as readonly string[]).includes(by)) {
-      // A trend: one branch per bucket (stocks are evaluated at each bucket's end), with last year's bucket beside it.
-      const bs = buckets(range, by as Grain);
-      if (bs.length > MAX_BUCKETS[by as Grain])
-        throw new QueryError(`too many ${by} buckets (${bs.length}); choose a coarser grain`);
-      const cur: Branch[] = bs.map((r) => ({ key: r.from, range: r }));
-      const ly: Branch[] = bs.map((r) => ({ key: `ly:${r.from}`, range: comparisons(r).samePeriodLastYear }));
-      const cells = await cellsFor(ctx, kpi, [...cur, ...ly], filters);
-      rows = bs.map((r) => {
-        const c = cells.find((x) => x.period === r.from);
-        const l = cells.find((x) => x.period === `ly:${r.from}`);
-        return row(kpi, r.from, r.from, c, l?.value ?? null);
-      });
-    } else {
-      const cmp = comparisons(range);
-      const cells = await cellsFor(
-        ctx,
-        kpi,
-        [
-          { key: 'cur', range },
-          { key: 'ly', range: cmp.samePeriodLastYear },
-        ],
-        filters,
-        by,
-      );
-      const names = await labels(ctx, by);
-      let keys = [...new Set(cells.filter((c) => c.period === 'cur').map((c) => c.key))];
-      if (by === 'district' || by === 'commune')
-        keys = [...new Set([...(await unitKeys(ctx, by, filters)), ...keys])];
-      rows = keys.map((k) => {
-        const c = cells.find((x) => x.period === 'cur' && x.key === k);
-        const l = cells.find((x) => x.period === 'ly' && x.key === k);
-        const r = row(kpi, k, k === null ? null : (names.get(k) ?? k), c, l?.value ?? null);
-        // A unit without any row is "no data" for ratios, 0 for counts.
-        return c ? r : { ...r, value: cellValue(kpi, null, null), numerator: null, denominator: null };
-      });
-      rows.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
-    }
-    return { id, by, from: range.from, to: range.to, filters, unit: kpi.unit, rows };
-  });
+  return cache.get(
+    ctx.db,
+    `bd:${id}:${by}:${JSON.stringify([range, filters, ctx.scope])}`,
+    async () => {
+      let rows: BreakdownRow[];
+      if ((TIME_DIMENSIONS as readonly string[]).includes(by)) {
+        // A trend: one branch per bucket (stocks are evaluated at each bucket's end), with last year's bucket beside it.
+        const bs = buckets(range, by as Grain);
+        if (bs.length > MAX_BUCKETS[by as Grain])
+          throw new QueryError(`too many ${by} buckets (${bs.length}); choose a coarser grain`);
+        const cur: Branch[] = bs.map((r) => ({ key: r.from, range: r }));
+        const ly: Branch[] = bs.map((r) => ({
+          key: `ly:${r.from}`,
+          range: comparisons(r).samePeriodLastYear,
+        }));
+        const cells = await cellsFor(ctx, kpi, [...cur, ...ly], filters);
+        rows = bs.map((r) => {
+          const c = cells.find((x) => x.period === r.from);
+          const l = cells.find((x) => x.period === `ly:${r.from}`);
+          return row(kpi, r.from, r.from, c, l?.value ?? null);
+        });
+      } else {
+        const cmp = comparisons(range);
+        const cells = await cellsFor(
+          ctx,
+          kpi,
+          [
+            { key: 'cur', range },
+            { key: 'ly', range: cmp.samePeriodLastYear },
+          ],
+          filters,
+          by,
+        );
+        const names = await labels(ctx, by);
+        let keys = [...new Set(cells.filter((c) => c.period === 'cur').map((c) => c.key))];
+        if (by === 'district' || by === 'commune')
+          keys = [...new Set([...(await unitKeys(ctx, by, filters)), ...keys])];
+        rows = keys.map((k) => {
+          const c = cells.find((x) => x.period === 'cur' && x.key === k);
+          const l = cells.find((x) => x.period === 'ly' && x.key === k);
+          const r = row(kpi, k, k === null ? null : (names.get(k) ?? k), c, l?.value ?? null);
+          // A unit without any row is "no data" for ratios, 0 for counts.
+          return c ? r : { ...r, value: cellValue(kpi, null, null), numerator: null, denominator: null };
+        });
+        rows.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
+      }
+      return { id, by, from: range.from, to: range.to, filters, unit: kpi.unit, rows };
+    },
+    readsFeeds(kpi),
+  );
 }
 
 function row(

@@ -171,3 +171,28 @@ describe('POST /api/feeds/:feed', () => {
     expect((await post('documents', `id\n${'x'.repeat(5000)}\n`)).status).toBe(413);
   });
 });
+
+describe('answer cache', () => {
+  it('a delivery of one feed refreshes the answers that read it, and only those', async () => {
+    const { app: a, db: store } = await fixtureApp(await fixtureStore());
+    const docs = await getJson(a, `/api/kpis/direction.documents_total?${Q1}`);
+    expect((await getJson(a, `/api/kpis/security.traffic_accidents?${Q1}`)).body.value).toBe(15);
+    const before = store.versionOf(['reports']);
+    await a.request('/api/feeds/documents', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'id,direction,agency_code,at,digitally_signed\nC9,out,SNV,2021-03-02T08:00:00+07:00,true\n',
+    });
+    expect(store.versionOf(['reports'])).toBe(before); // reported indicators stay cached
+    expect((await getJson(a, `/api/kpis/direction.documents_total?${Q1}`)).body.value).toBe(
+      (docs.body.value as number) + 1,
+    );
+    await a.request('/api/feeds/reports', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'id,indicator_code,unit_code,period,value,submitted_at\nT9,traffic_accidents,238,2021-02,7,2021-03-05\n',
+    });
+    expect((await getJson(a, `/api/kpis/security.traffic_accidents?${Q1}`)).body.value).toBe(22); // 15 + 7
+    store.close();
+  });
+});
