@@ -11,6 +11,7 @@ import { DeliveryError } from './feeds/stage.ts';
 import { QueryError, type Scope } from './kpis/engine.ts';
 import type { Registry } from './kpis/registry.ts';
 import { NotFoundError } from './kpis/service.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { kpiRoutes } from './routes/kpis.ts';
@@ -48,7 +49,8 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     .route('/', kpiRoutes)
     .route('/', feedRoutes)
     .route('/', referenceRoutes)
-    .route('/', geoRoutes);
+    .route('/', geoRoutes)
+    .route('/', docsRoutes);
 
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {

@@ -28,7 +28,7 @@ export function normaliseRows(result: DuckDBResultReader): Row[] {
   });
 }
 
-function normaliseValue(v: unknown, type: string): unknown {
+export function normaliseValue(v: unknown, type: string): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') {
     return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
@@ -48,7 +48,7 @@ function normaliseValue(v: unknown, type: string): unknown {
  * The values the SQL names: DuckDB refuses a value it has no `$name` for, and the engine builds one set of values
  * for several statements. Multi-statement SQL cannot be prepared, so no values means none passed.
  */
-function bind(sql: string, params: Params): Params | undefined {
+export function bind(sql: string, params: Params): Params | undefined {
   const used = Object.entries(params).filter(([k]) => new RegExp(`\\$${k}(?![A-Za-z0-9_])`).test(sql));
   return used.length > 0 ? Object.fromEntries(used) : undefined;
 }

@@ -188,14 +188,16 @@ export function kpiDimensions(kpi: Kpi): Dimension[] {
   return kpi.kind === 'catalogue' ? common : [...common, ...TIME_DIMENSIONS];
 }
 
-/** Records behind a number: the rows of the measure's source under the same definition, newest first. */
-export async function recordRows(
-  db: Db,
+/**
+ * The records behind a number as SQL: the rows of the measure's source under the same definition, newest first
+ * (`$lim`/`$off` bound by the caller; a NULL limit is no limit), and the count of them.
+ */
+export function recordsSql(
   kpi: Kpi,
   range: Range,
   filters: Filters,
-  opts: { part: 'numerator' | 'denominator'; limit: number; offset: number; scope?: Scope },
-): Promise<{ total: number; rows: Record<string, unknown>[] }> {
+  opts: { part: 'numerator' | 'denominator'; scope?: Scope },
+): { rowsSql: string; countSql: string; params: Params } {
   const m = opts.part === 'denominator' ? kpi.denominator : kpi.numerator;
   if (!m) throw new QueryError(`${kpi.id} has no denominator`);
   const params: Params = {};
@@ -219,13 +221,25 @@ export async function recordRows(
   const lineage = ['documents', 'dossiers', 'payments', 'reports'].includes(m.source)
     ? ' EXCLUDE (delivery_id, loaded_at)'
     : '';
+  return {
+    rowsSql: `SELECT s.*${lineage} ${body} ORDER BY ${order}${idCol} LIMIT $lim OFFSET $off`,
+    countSql: `SELECT count(*) AS n ${body}`,
+    params,
+  };
+}
+
+/** One page of the records behind a number, and how many there are. */
+export async function recordRows(
+  db: Db,
+  kpi: Kpi,
+  range: Range,
+  filters: Filters,
+  opts: { part: 'numerator' | 'denominator'; limit: number; offset: number; scope?: Scope },
+): Promise<{ total: number; rows: Record<string, unknown>[] }> {
+  const q = recordsSql(kpi, range, filters, opts);
   const [rows, total] = await Promise.all([
-    db.query(`SELECT s.*${lineage} ${body} ORDER BY ${order}${idCol} LIMIT $lim OFFSET $off`, {
-      ...params,
-      lim: opts.limit,
-      off: opts.offset,
-    }),
-    db.query<{ n: number }>(`SELECT count(*) AS n ${body}`, params),
+    db.query(q.rowsSql, { ...q.params, lim: opts.limit, off: opts.offset }),
+    db.query<{ n: number }>(q.countSql, q.params),
   ]);
   return { total: total[0]?.n ?? 0, rows };
 }

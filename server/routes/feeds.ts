@@ -6,13 +6,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
 import { hashFile, loadDelivery } from '../feeds/loader.ts';
-import { FEED_NAMES } from '../feeds/specs.ts';
 import { DeliveryError, type Format } from '../feeds/stage.ts';
 import { feedStatus } from '../kpis/service.ts';
-import { RejectsQuery } from './schemas.ts';
+import { FeedParam, RejectsQuery } from './schemas.ts';
 import { validate } from './validate.ts';
 
 const CONTENT_TYPES: Record<string, Format> = {
@@ -71,7 +69,7 @@ export const feedRoutes = new Hono<AppEnv>()
   )
   .post(
     '/feeds/:feed',
-    validate('param', z.object({ feed: z.enum(FEED_NAMES) })),
+    validate('param', FeedParam),
     async (c, next) =>
       bodyLimit({
         maxSize: c.var.env.IOC_MAX_BODY,

@@ -1,10 +1,19 @@
 // KPI routes: the registry, answers, breakdowns, records, subsystems and the 766 index. Thin: call + respond.
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { exportView } from '../export/index.ts';
 import { kpiDimensions } from '../kpis/engine.ts';
 import { COMPONENTS, index766, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
 import { getBreakdown, getKpi, getRecords, getSubsystems, transparencyScores } from '../kpis/service.ts';
-import { BreakdownQuery, IndexQuery, KpiParam, RangeQuery, RecordsQuery, splitQuery } from './schemas.ts';
+import {
+  BreakdownQuery,
+  ExportQuery,
+  IndexQuery,
+  KpiParam,
+  RangeQuery,
+  RecordsQuery,
+  splitQuery,
+} from './schemas.ts';
 import { validate } from './validate.ts';
 
 export const kpiRoutes = new Hono<AppEnv>()
@@ -49,6 +58,11 @@ export const kpiRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const { range, filters } = splitQuery(q);
     return c.json(await getRecords(c.var.ctx, c.req.valid('param').id, range, filters, q));
+  })
+  .get('/kpis/:id/export', validate('param', KpiParam), validate('query', ExportQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { range, filters } = splitQuery(q);
+    return exportView(c.var.ctx, { ...q, id: c.req.valid('param').id, range, filters });
   })
   .get('/index766', validate('query', IndexQuery), async (c) => {
     const q = c.req.valid('query');

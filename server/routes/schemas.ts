@@ -1,9 +1,13 @@
 // Request schemas shared by the routes (and, later, the OpenAPI document): query strings are strings.
 import { z } from 'zod';
+import { FEED_NAMES } from '../feeds/specs.ts';
 import { isValidDate, todayLocal } from '../kpis/period.ts';
 import { DIMENSIONS, FiltersSchema } from '../kpis/types.ts';
 
-const date = z.string().refine(isValidDate, 'expected a date YYYY-MM-DD');
+const date = z
+  .string()
+  .refine(isValidDate, 'expected a date YYYY-MM-DD')
+  .meta({ format: 'date', example: '2021-07-01' });
 
 export const RangeQuery = FiltersSchema.extend({ from: date.optional(), to: date.optional() })
   .transform((q) => {
@@ -24,9 +28,28 @@ export const RecordsQuery = z.intersection(
   }),
 );
 
+export const ExportQuery = z
+  .intersection(
+    RangeQuery,
+    z.object({
+      format: z.enum(['xlsx', 'csv', 'parquet', 'json']).default('xlsx'),
+      view: z.enum(['value', 'breakdown', 'records']).default('value'),
+      by: z.enum(DIMENSIONS).optional(),
+      part: z.enum(['numerator', 'denominator']).default('numerator'),
+      /** Records only: an explicit cap, written into the filename and the X-Row-Limit header. Omitted: every row. */
+      limit: z.coerce.number().int().min(1).optional(),
+      lang: z.enum(['vi', 'en']).default('vi'),
+      csvStyle: z.enum(['standard', 'vi']).default('standard'),
+    }),
+  )
+  .refine((q) => q.view !== 'breakdown' || q.by !== undefined, 'view=breakdown needs by')
+  .refine((q) => q.view === 'records' || q.limit === undefined, 'limit applies to view=records only');
+
 export const KpiParam = z.object({
   id: z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'expected a KPI id such as services.ontime_rate'),
 });
+
+export const FeedParam = z.object({ feed: z.enum(FEED_NAMES) });
 
 export const RejectsQuery = z.object({
   feed: z.enum(['documents', 'dossiers', 'payments', 'reports']).optional(),

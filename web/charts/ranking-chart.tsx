@@ -14,6 +14,8 @@ export interface RankingChartProps {
   height?: number | string;
   limit?: number;
   label?: string;
+  pngFilename?: string;
+  pngTitle?: string;
   /** Name of the null key (default: province level). */
   nullLabel?: string;
 }
@@ -27,6 +29,8 @@ export default function RankingChart({
   height,
   limit,
   label,
+  pngFilename,
+  pngTitle,
   nullLabel,
 }: RankingChartProps) {
   const { fmt, t } = useI18n();
@@ -44,5 +48,14 @@ export default function RankingChart({
     [rows, unit, fmt, t, selected, theme, limit, nullLabel],
   );
   const onClick = useCallback((e: ChartClick) => onSelect?.(e.name === '' ? null : e.name), [onSelect]);
-  return <Chart option={option} height={height} onClick={onSelect ? onClick : undefined} label={label} />;
+  return (
+    <Chart
+      option={option}
+      height={height}
+      onClick={onSelect ? onClick : undefined}
+      label={label}
+      pngFilename={pngFilename}
+      pngTitle={pngTitle}
+    />
+  );
 }

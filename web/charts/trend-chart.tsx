@@ -14,6 +14,8 @@ export interface TrendChartProps {
   height?: number | string;
   compact?: boolean;
   label?: string;
+  pngFilename?: string;
+  pngTitle?: string;
 }
 
 export default function TrendChart({
@@ -25,6 +27,8 @@ export default function TrendChart({
   height,
   compact,
   label,
+  pngFilename,
+  pngTitle,
 }: TrendChartProps) {
   const { fmt, t } = useI18n();
   const option = useMemo(
@@ -41,5 +45,7 @@ export default function TrendChart({
       }),
     [rows, unit, fmt, grain, target, theme, compact, t],
   );
-  return <Chart option={option} height={height} label={label} />;
+  return (
+    <Chart option={option} height={height} label={label} pngFilename={pngFilename} pngTitle={pngTitle} />
+  );
 }

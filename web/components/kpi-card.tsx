@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { useI18n } from '../lib/i18n.ts';
 import { arrow, compareTone, statusKey } from '../lib/kpi.ts';
 import { type KpiDef, kpiOptions, type RangeFilters } from '../lib/queries.ts';
+import { ExportLinks } from './export-links.tsx';
 import { KpiValue } from './kpi-value.tsx';
 import { Change, StaleBadge } from './status.tsx';
 
@@ -108,6 +109,7 @@ export function KpiCard({ def, filters, notApplicable, selected, onSelect, recor
           </span>
         )}
         {k && <StaleBadge stale={k.stale} />}
+        {k && !notApplicable && <ExportLinks id={def.id} view={{ view: 'value' }} filters={filters} />}
         {recordsHref && !notApplicable && (
           <Link to={recordsHref} className="records-link" data-testid="records-link">
             {t('kpi.records')}

@@ -6,6 +6,7 @@ import { rowLabel } from '../charts/options.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { breakdownOptions, type KpiDef, type RangeFilters } from '../lib/queries.ts';
 import { ErrorBoundary } from './error-boundary.tsx';
+import { ExportLinks } from './export-links.tsx';
 import { Change, ErrorNote, Loading, StatusDot } from './status.tsx';
 
 const RankingChart = lazy(() => import('../charts/ranking-chart.tsx'));
@@ -32,6 +33,7 @@ export function RankingPanel({ def, by, filters, title, selected, onSelect, null
     <section className="panel ranking" data-testid={`ranking-${by}`} aria-label={title}>
       <div className="panel-head">
         <h2 className="panel-title">{title}</h2>
+        <ExportLinks id={def.id} view={{ view: 'breakdown', by }} filters={filters} />
       </div>
       {q.isError && !q.data && <ErrorNote error={q.error} onRetry={() => q.refetch()} />}
       {q.isPending && <Loading />}
@@ -46,6 +48,8 @@ export function RankingPanel({ def, by, filters, title, selected, onSelect, null
               height={Math.max(160, Math.min(rows.length, 30) * 26 + 30)}
               label={title}
               nullLabel={nullLabel}
+              pngFilename={`${def.id}_${by}_${filters.from}_${filters.to}`}
+              pngTitle={t('export.png')}
             />
           </Suspense>
         </ErrorBoundary>

@@ -13,6 +13,7 @@ import {
   recordsOptions,
   unitsOptions,
 } from '../lib/queries.ts';
+import { ExportLinks } from './export-links.tsx';
 import { ErrorNote, Loading } from './status.tsx';
 
 export const PAGE_SIZE = 25;
@@ -102,6 +103,7 @@ export function RecordsTable({ def, filters, part, page, onPart, onPage }: Recor
         <h2 id="records-h" className="panel-title">
           {t('records.title')}: {name(def.name)}
         </h2>
+        {!composite && <ExportLinks id={def.id} view={{ view: 'records', part }} filters={filters} />}
         {hasDen && !composite && (
           <fieldset className="segmented">
             {(['numerator', 'denominator'] as const).map((p) => (

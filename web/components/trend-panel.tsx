@@ -6,6 +6,7 @@ import { useI18n } from '../lib/i18n.ts';
 import type { KpiDef, RangeFilters } from '../lib/queries.ts';
 import { trendOptions, trendSpec } from '../lib/trend.ts';
 import { ErrorBoundary } from './error-boundary.tsx';
+import { ExportLinks } from './export-links.tsx';
 import { ErrorNote, Loading } from './status.tsx';
 
 const TrendChart = lazy(() => import('../charts/trend-chart.tsx'));
@@ -42,6 +43,13 @@ export function TrendPanel({
       <div className="panel-head">
         <h2 className="panel-title">{heading}</h2>
         <span className="muted small">{fmt.dateRange(range.from, range.to)}</span>
+        {timeable && !live && (
+          <ExportLinks
+            id={def.id}
+            view={{ view: 'breakdown', by: grain }}
+            filters={{ ...filters, ...range }}
+          />
+        )}
       </div>
       {!timeable && <p className="muted">{t('kpi.notApplicable')}</p>}
       {timeable && q.isError && !q.data && <ErrorNote error={q.error} onRetry={() => q.refetch()} />}
@@ -57,6 +65,8 @@ export function TrendPanel({
               theme={theme}
               height={height}
               label={name(def.name)}
+              pngFilename={live ? undefined : `${def.id}_${grain}_${range.from}_${range.to}`}
+              pngTitle={t('export.png')}
             />
           </Suspense>
         </ErrorBoundary>

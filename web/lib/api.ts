@@ -63,3 +63,37 @@ export function compact<T extends Record<string, string | undefined>>(q: T): { [
   for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') out[k] = v;
   return out as { [K in keyof T]?: string };
 }
+
+export type ExportFormat = 'xlsx' | 'csv' | 'parquet' | 'json';
+
+/** What a view shows, for its export: the answer (value), a breakdown or trend (by), or the records (part). */
+export type ExportView =
+  | { view: 'value' }
+  | { view: 'breakdown'; by: string }
+  | { view: 'records'; part: 'numerator' | 'denominator' };
+
+/**
+ * The export URL of a view: exactly the view's KPI, period and filters, so the file holds what the screen shows.
+ * Records exports carry no limit: the whole list, streamed.
+ */
+export function exportUrl(
+  id: string,
+  v: ExportView,
+  f: { from: string; to: string; unit?: string; agency?: string; sector?: string },
+  format: ExportFormat,
+  lang: 'vi' | 'en',
+): string {
+  const q = compact({
+    format,
+    view: v.view,
+    by: v.view === 'breakdown' ? v.by : undefined,
+    part: v.view === 'records' ? v.part : undefined,
+    from: f.from,
+    to: f.to,
+    unit: f.unit,
+    agency: f.agency,
+    sector: f.sector,
+    lang,
+  });
+  return `/api/kpis/${encodeURIComponent(id)}/export?${new URLSearchParams(q as Record<string, string>)}`;
+}

@@ -1,0 +1,31 @@
+// Download links (XLSX, CSV) for a view: the URL is built from the view's own KPI, filters and period.
+import { type ExportFormat, type ExportView, exportUrl } from '../lib/api.ts';
+import { useI18n } from '../lib/i18n.ts';
+import type { RangeFilters } from '../lib/queries.ts';
+
+export interface ExportLinksProps {
+  id: string;
+  view: ExportView;
+  filters: RangeFilters;
+  formats?: ExportFormat[];
+}
+
+export function ExportLinks({ id, view, filters, formats = ['xlsx', 'csv'] }: ExportLinksProps) {
+  const { t, lang } = useI18n();
+  return (
+    <span className="export-links" data-testid="export-links">
+      {formats.map((f) => (
+        <a
+          key={f}
+          href={exportUrl(id, view, filters, f, lang)}
+          download
+          className="export-link small"
+          title={t('export.title')}
+          data-format={f}
+        >
+          {f.toUpperCase()}
+        </a>
+      ))}
+    </span>
+  );
+}
