@@ -58,6 +58,21 @@ async function drained(out: Writable): Promise<void> {
   if (out.writableNeedDrain) await once(out, 'drain');
 }
 
+type LegacyWritable = Writable & { _writableState?: { length: number; needDrain: boolean } };
+
+/**
+ * exceljs' sheet buffer (StreamBuf) writes into the zip entry without heeding backpressure, so rows would pile
+ * up as uncompressed XML while deflate lags (1 GB for a million rows). Its target is a readable-stream v2
+ * Writable without `writableNeedDrain`: wait on its internal state until deflate has caught up.
+ */
+async function sheetDrained(ws: unknown): Promise<void> {
+  const pipes = (ws as { stream?: { pipes?: LegacyWritable[] } }).stream?.pipes ?? [];
+  for (const p of pipes) {
+    const st = p._writableState;
+    if (st && st.length > 0 && st.needDrain) await once(p, 'drain');
+  }
+}
+
 /**
  * Write a table and its definitions as one workbook to `out`, chunk by chunk; waits for the reader between chunks
  * so memory stays flat however many rows arrive.
@@ -86,6 +101,7 @@ export async function writeXlsx(
   header.commit();
   for await (const chunk of table.chunks) {
     for (const r of chunk as Row[]) ws.addRow(table.columns.map((c) => cellValue(r[c.key], c.kind))).commit();
+    await sheetDrained(ws);
     await drained(out);
   }
   ws.commit();
