@@ -1,7 +1,8 @@
 // End to end in headless Chromium (Debian's chromium, driven by playwright-core) against the built app served by
 // the real server on a small generated demo. Screenshots go to tests/artifacts/ (not in git).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, collectErrors, launchBrowser, startProduct } from './server.ts';
@@ -131,6 +132,42 @@ describe('wall', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'wall-offline-1920.png') });
     await product.restart();
     await page.waitForSelector('[data-testid="offline"]', { state: 'detached', timeout: 30_000 });
+    await page.context().close();
+  });
+});
+
+describe('exports from the page', () => {
+  it('downloads the on-time rate by commune for Quý III/2025 as an XLSX with numbers and definitions, and a chart PNG', async () => {
+    const { page, errors } = await open('/s/services?period=2025-Q3&unit=238');
+    const link = 'a.export-link[data-format="xlsx"][href*="by=commune"]';
+    await page.waitForSelector(link, { timeout: 60_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(link)]);
+    expect(download.suggestedFilename()).toBe(
+      'services.ontime_rate_238_2025-07-01_2025-09-30_by-commune.xlsx',
+    );
+    const path = join(ARTIFACTS, download.suggestedFilename());
+    await download.saveAs(path);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const [data, defs] = wb.worksheets;
+    expect(defs.name).toMatch(/^Định nghĩa/);
+    const header = data.getRow(1).values as unknown[];
+    const valueCol = header.indexOf('Giá trị');
+    expect(valueCol).toBeGreaterThan(0);
+    const rows = Array.from({ length: data.rowCount - 1 }, (_, i) => data.getRow(i + 2));
+    expect(rows.length).toBeGreaterThan(5); // Thanh Sơn's communes
+    expect(rows.some((r) => typeof r.getCell(valueCol).value === 'number')).toBe(true);
+    expect(rows.map((r) => String(r.getCell(valueCol - 1).value))).toContain(
+      (await (await fetch(`${product.url}/api/units`)).json()).units.find(
+        (u: { parentCode: string }) => u.parentCode === '238',
+      ).name,
+    );
+    await page.waitForSelector('.chart-png', { timeout: 60_000 });
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('.chart-png')]);
+    const pngPath = join(ARTIFACTS, png.suggestedFilename());
+    await png.saveAs(pngPath);
+    expect(readFileSync(pngPath).subarray(1, 4).toString()).toBe('PNG');
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 });
