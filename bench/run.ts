@@ -1,0 +1,303 @@
+// npm run bench -- [--scale N] [--runs N] [--quick]: load rates against DuckDB's own reader, query latency through
+// HTTP against the same answer in-process and against the engine's SQL alone, concurrency against a bare Hono
+// route, and peak memory — all measured side by side in one run. Reports; never fails on numbers.
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { Hono } from 'hono';
+import { createApp } from '../server/app.ts';
+import { generateDemo } from '../server/demo/generate.ts';
+import { parseEnv } from '../server/env.ts';
+import { listDeliveries, loadFiles } from '../server/feeds/folder.ts';
+import { computeCells } from '../server/kpis/engine.ts';
+import { comparisons, todayLocal } from '../server/kpis/period.ts';
+import { getBreakdown, getKpi, getSubsystems, type KpiContext } from '../server/kpis/service.ts';
+import { loadReferenceIfPresent, openStore, registryFrom } from '../server/store.ts';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '5' },
+    quick: { type: 'boolean', default: false },
+    memory: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const scale = quick ? 0.02 : Number(values.scale);
+const runs = quick ? 1 : Number(values.runs);
+const from = quick ? '2025-01-01' : '2020-01-01';
+const ROOT = resolve(import.meta.dirname, '..');
+const cacheDir = join(ROOT, '.cache', 'bench', `scale-${scale}-from-${from}`);
+const outDir = join(ROOT, 'bench', 'results');
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const time = async (fn: () => Promise<unknown>) => {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+};
+
+// 1. Dataset: generated once per scale and cached outside git.
+if (!existsSync(join(cacheDir, 'feeds'))) {
+  console.log(`generating scale ${scale} from ${from} into ${cacheDir}…`);
+  await generateDemo({ dataDir: cacheDir, scale, from });
+}
+const files = listDeliveries([join(cacheDir, 'feeds')]).files;
+const feedRows: Record<string, number> = {};
+
+// 2. Load: our loader (validation included) vs DuckDB's bare read into a table, same files, same run.
+const loadResults: {
+  feed: string;
+  rows: number;
+  oursS: number;
+  floorS: number;
+  ratio: number;
+  rowsPerS: number;
+}[] = [];
+const dbFile = join(cacheDir, 'bench.duckdb');
+for (const f of [dbFile, `${dbFile}.wal`, join(cacheDir, 'floor.duckdb'), join(cacheDir, 'floor.duckdb.wal')])
+  rmSync(f, { force: true });
+const env = parseEnv({
+  IOC_DB: dbFile,
+  IOC_DATA_DIR: cacheDir,
+  ...(values.memory ? { IOC_DB_MEMORY: values.memory } : {}),
+});
+const db = await openStore(env);
+await loadReferenceIfPresent(db, cacheDir);
+const floorDb = await openStore(parseEnv({ IOC_DB: join(cacheDir, 'floor.duckdb') }));
+for (const feed of ['documents', 'dossiers', 'payments', 'reports']) {
+  const mine = files.filter((f) => f.feed === feed);
+  let rows = 0;
+  const oursMs = await time(async () => {
+    const r = await loadFiles(db, mine);
+    rows = r.reports.reduce((s, x) => s + x.accepted, 0);
+  });
+  const floorMs = await time(async () => {
+    for (const [i, f] of mine.entries()) {
+      const reader = f.path.endsWith('.parquet') ? `read_parquet('${f.path}')` : `read_csv('${f.path}')`;
+      await floorDb.exec(`CREATE TABLE ${feed}_${i} AS SELECT * FROM ${reader}`);
+    }
+  });
+  feedRows[feed] = rows;
+  loadResults.push({
+    feed,
+    rows,
+    oursS: oursMs / 1000,
+    floorS: floorMs / 1000,
+    ratio: oursMs / floorMs,
+    rowsPerS: rows / (oursMs / 1000),
+  });
+}
+floorDb.close();
+await db.checkpoint();
+const loadPeakRss = peakRss;
+
+// 3. Queries: HTTP (uncached) vs the same answer in-process vs the engine's SQL alone.
+const ctx: KpiContext = { db, registry: await registryFrom(db) };
+const app = createApp({ ...ctx, archiveDir: join(cacheDir, 'archive'), startedAt: new Date() }, env);
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((r) => server.once('listening', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const to = todayLocal();
+const range = { from: `${to.slice(0, 4)}-01-01`, to };
+const q = `from=${range.from}&to=${range.to}`;
+/** Makes every cached answer unreachable: each measured request computes from the store. */
+const uncache = () => {
+  db.baseVersion++;
+};
+
+interface QueryCase {
+  name: string;
+  url: string;
+  inProcess: () => Promise<unknown>;
+  sqlOnly?: () => Promise<unknown>;
+}
+const kpiCase = (id: string): QueryCase => {
+  const kpi = ctx.registry.kpis.get(id)!;
+  const cmp = comparisons(range);
+  const branches = (['current', 'previousPeriod', 'samePeriodLastYear', 'yearToDate'] as const).map((k) => ({
+    key: k,
+    range: cmp[k],
+  }));
+  return {
+    name: id,
+    url: `/api/kpis/${id}?${q}`,
+    inProcess: () => getKpi(ctx, id, range, {}),
+    sqlOnly: kpi.kind === 'index' ? undefined : () => computeCells(db, kpi, branches, {}),
+  };
+};
+const cases: QueryCase[] = [
+  {
+    name: 'overview (12 subsystems, 36 KPIs)',
+    url: `/api/subsystems?${q}`,
+    inProcess: () => getSubsystems(ctx, range, {}),
+  },
+  ...ctx.registry.subsystems.flatMap((s) => s.headline.filter((h) => ctx.registry.kpis.has(h)).map(kpiCase)),
+  {
+    name: 'services.ontime_rate by commune',
+    url: `/api/kpis/services.ontime_rate/breakdown?${q}&by=commune`,
+    inProcess: () => getBreakdown(ctx, 'services.ontime_rate', range, {}, 'commune'),
+  },
+  {
+    name: 'documents_total by month (trend)',
+    url: `/api/kpis/direction.documents_total/breakdown?${q}&by=month`,
+    inProcess: () => getBreakdown(ctx, 'direction.documents_total', range, {}, 'month'),
+  },
+  {
+    name: 'records page (dossiers, 50 rows)',
+    url: `/api/kpis/services.ontime_rate/records?${q}&limit=50&offset=1000`,
+    inProcess: () => fetch(`${base}/api/kpis/services.ontime_rate/records?${q}&limit=50&offset=1000`),
+  },
+];
+const queryResults: {
+  name: string;
+  p50: number;
+  p95: number;
+  inProcessP50: number;
+  sqlP50: number | null;
+  httpOverInProcess: number;
+  cachedP50: number;
+}[] = [];
+const reps = Math.max(3, runs * 3);
+for (const c of cases) {
+  const http: number[] = [];
+  const inproc: number[] = [];
+  const sql: number[] = [];
+  const cached: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    uncache();
+    http.push(await time(async () => (await fetch(base + c.url)).arrayBuffer()));
+    cached.push(await time(async () => (await fetch(base + c.url)).arrayBuffer()));
+    uncache();
+    inproc.push(await time(c.inProcess));
+    if (c.sqlOnly) sql.push(await time(c.sqlOnly));
+  }
+  queryResults.push({
+    name: c.name,
+    p50: median(http),
+    p95: pct(http, 0.95),
+    inProcessP50: median(inproc),
+    sqlP50: sql.length ? median(sql) : null,
+    httpOverInProcess: median(http) / median(inproc),
+    cachedP50: median(cached),
+  });
+}
+
+// 4. Concurrency: N clients polling the overview and a subsystem KPI (cached answers, as a wall sees them),
+// beside a bare Hono route on the same machine in the same run.
+const hello = new Hono().get('/', (c) => c.text('hello'));
+const helloServer = serve({ fetch: hello.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((r) => helloServer.once('listening', r));
+const helloUrl = `http://127.0.0.1:${(helloServer.address() as AddressInfo).port}/`;
+const duration = quick ? 2 : 10;
+const concurrency: {
+  target: string;
+  connections: number;
+  reqPerS: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}[] = [];
+for (const connections of [50, 300]) {
+  for (const [target, url] of [
+    ['overview', `${base}/api/subsystems?${q}`],
+    ['services.ontime_rate', `${base}/api/kpis/services.ontime_rate?${q}`],
+    ['bare Hono hello', helloUrl],
+  ] as const) {
+    const r = await autocannon({ url, connections, duration });
+    concurrency.push({
+      target,
+      connections,
+      reqPerS: r.requests.average,
+      p99: r.latency.p99,
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+    });
+  }
+}
+helloServer.close();
+server.close();
+clearInterval(sampler);
+
+// 5. Output: JSON + Markdown under bench/results/, the latest summary committed as bench/results/README.md.
+const storeMb = readdirSync(cacheDir).filter((f) => f.startsWith('bench.duckdb')).length
+  ? Math.round((await import('node:fs')).statSync(dbFile).size / 1e6)
+  : 0;
+const result = {
+  when: new Date().toISOString(),
+  scale,
+  from,
+  runs,
+  quick,
+  rows: feedRows,
+  storeMb,
+  load: loadResults,
+  queries: queryResults,
+  concurrency,
+  memory: {
+    loadPeakRssMb: Math.round(loadPeakRss / 1e6),
+    peakRssMb: Math.round(peakRss / 1e6),
+    duckdbMemoryLimit: values.memory ?? 'default',
+  },
+};
+const f1 = (n: number | null) => (n === null ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const md = [
+  `# Benchmark — scale ${scale} (${from} → ${to}), ${new Date().toISOString().slice(0, 16)}Z, ${quick ? 'quick' : `${runs} runs`}`,
+  '',
+  `Rows: ${Object.entries(feedRows)
+    .map(([k, v]) => `${k} ${v.toLocaleString('vi-VN')}`)
+    .join(', ')}; store ${storeMb} MB.`,
+  '',
+  '## Load (validation included) vs DuckDB reading the same files into a bare table',
+  '',
+  '| feed | rows | ours s | rows/s | floor s | ours ÷ floor |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...loadResults.map(
+    (l) =>
+      `| ${l.feed} | ${l.rows} | ${f1(l.oursS)} | ${Math.round(l.rowsPerS)} | ${f1(l.floorS)} | ${l.ratio.toFixed(1)}× |`,
+  ),
+  '',
+  '## Queries (uncached unless said), ms',
+  '',
+  '| query | HTTP p50 | HTTP p95 | in-process p50 | engine SQL p50 | HTTP ÷ in-process | cached HTTP p50 |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...queryResults.map(
+    (r) =>
+      `| ${r.name} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.inProcessP50)} | ${f1(r.sqlP50)} | ${r.httpOverInProcess.toFixed(2)} | ${f1(r.cachedP50)} |`,
+  ),
+  '',
+  `## Concurrency (${duration} s each, cached answers)`,
+  '',
+  '| target | clients | req/s | p99 ms | errors | non-2xx |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...concurrency.map(
+    (c) =>
+      `| ${c.target} | ${c.connections} | ${Math.round(c.reqPerS)} | ${c.p99} | ${c.errors} | ${c.non2xx} |`,
+  ),
+  '',
+  `Peak RSS: ${result.memory.peakRssMb} MB (load phase ${result.memory.loadPeakRssMb} MB), DuckDB memory_limit ${result.memory.duckdbMemoryLimit}.`,
+  '',
+].join('\n');
+mkdirSync(outDir, { recursive: true });
+const stamp = result.when.replace(/[:.]/g, '-');
+writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify(result, null, 2));
+writeFileSync(join(outDir, `${stamp}.md`), md);
+if (!quick) writeFileSync(join(outDir, 'README.md'), md);
+console.log(md);
+const slowest = [...queryResults].sort((a, b) => b.p50 - a.p50)[0];
+console.log(
+  `bench: load ${Math.round(loadResults.reduce((s, l) => s + l.rows, 0) / loadResults.reduce((s, l) => s + l.oursS, 0))} rows/s, ` +
+    `slowest query ${slowest.name} ${f1(slowest.p50)} ms p50, overview ${f1(queryResults[0].p50)} ms, peak RSS ${result.memory.peakRssMb} MB`,
+);
+db.close();
+process.exit(0);
