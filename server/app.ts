@@ -89,12 +89,12 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
   });
 
   const webDir = opts.webDir;
-  let indexHtml: Promise<string> | undefined;
   async function spa(c: import('hono').Context) {
     if (!webDir || !existsSync(join(webDir, 'index.html')))
       return c.text('web app not built: run npm run build', 404);
-    indexHtml ??= readFile(join(webDir, 'index.html'), 'utf8');
-    return c.html(await indexHtml);
+    // Read each time (it is small): after a rebuild a running wall must get the new chunk names.
+    c.header('Cache-Control', 'no-cache');
+    return c.html(await readFile(join(webDir, 'index.html'), 'utf8'));
   }
   if (webDir) {
     app.use(
@@ -104,8 +104,11 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
       }),
     );
+    // A missing asset is a 404, never index.html (the browser would refuse it as a script or style).
+    app.get('/assets/*', (c) => c.text('not found', 404));
     app.use('*', serveStatic({ root: webDir }));
-    app.get('*', spa);
+    // Client-side routes get the app; an unknown /api path stays a JSON 404.
+    app.get('*', (c, next) => (c.req.path === '/api' || c.req.path.startsWith('/api/') ? next() : spa(c)));
   }
   return app;
 }

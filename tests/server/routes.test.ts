@@ -1,7 +1,12 @@
 // The API through app.request() against a real DuckDB: shapes, status codes, validation, and SQL in
 // parameters changing nothing.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
 import type { Db } from '../../server/db/index.ts';
+import { parseEnv } from '../../server/env.ts';
 import { fixtureApp, fixtureStore, getJson, Q1 } from './helpers.ts';
 
 let db: Db;
@@ -194,5 +199,23 @@ describe('answer cache', () => {
     });
     expect((await getJson(a, `/api/kpis/security.traffic_accidents?${Q1}`)).body.value).toBe(22); // 15 + 7
     store.close();
+  });
+});
+
+describe('serving the web app', () => {
+  it('client routes get index.html; a missing asset and an unknown API path are 404s, not the app', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ioc-web-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>IOC</title>');
+    writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+    const { ctx } = await fixtureApp(db);
+    const web = createApp(ctx, parseEnv({ IOC_DB: ':memory:' }), { webDir: dir });
+    const wall = await web.request('/wall');
+    expect([wall.status, await wall.text()]).toEqual([200, '<!doctype html><title>IOC</title>']);
+    expect((await web.request('/assets/app.js')).status).toBe(200);
+    expect((await web.request('/assets/missing.js')).status).toBe(404);
+    const api = await web.request('/api/nothing-here');
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/json');
   });
 });
