@@ -164,8 +164,16 @@ export async function computeCells(
   );
 }
 
-/** The value a cell shows: ratio × scale, or the numerator itself. Counts over no rows are 0, ratios over 0 are null. */
-export function cellValue(kpi: Kpi, num: number | null, den: number | null): number | null {
+/**
+ * A cell's numerator, denominator and value, with one rule for empty input: counts and sums over no rows are 0,
+ * an average over none (and any reported value) is absent; a ratio over 0 is null. Value = ratio × scale, or the
+ * numerator itself.
+ */
+export function cellParts(
+  kpi: Kpi,
+  num: number | null,
+  den: number | null,
+): { numerator: number | null; denominator: number | null; value: number | null } {
   const zeroIfEmpty = (m: Measure, v: number | null) =>
     v === null &&
     (m.agg === 'count' || m.agg === 'count_distinct' || m.agg === 'sum') &&
@@ -173,10 +181,19 @@ export function cellValue(kpi: Kpi, num: number | null, den: number | null): num
       ? 0
       : v;
   const n = zeroIfEmpty(kpi.numerator, num);
-  if (!kpi.denominator || kpi.show === 'numerator') return n;
-  const d = zeroIfEmpty(kpi.denominator, den);
-  if (n === null || d === null || d === 0) return null;
-  return (n / d) * kpi.scale;
+  const d = kpi.denominator ? zeroIfEmpty(kpi.denominator, den) : null;
+  const value =
+    !kpi.denominator || kpi.show === 'numerator'
+      ? n
+      : n === null || d === null || d === 0
+        ? null
+        : (n / d) * kpi.scale;
+  return { numerator: n, denominator: d, value };
+}
+
+/** The value a cell shows (see cellParts). */
+export function cellValue(kpi: Kpi, num: number | null, den: number | null): number | null {
+  return cellParts(kpi, num, den).value;
 }
 
 /** Dimensions a KPI can be broken down by: those all its measures offer, plus time for flows and stocks. */

@@ -5,6 +5,7 @@ import { FEED_NAMES } from '../feeds/specs.ts';
 import { type FeedStatus, getFeedStatus } from '../feeds/status.ts';
 import {
   type Branch,
+  cellParts,
   cellValue,
   computeCells,
   kpiDimensions,
@@ -131,15 +132,7 @@ async function cellsFor(ctx: KpiContext, kpi: Kpi, branches: Branch[], filters: 
   }
   const cells = await computeCells(ctx.db, kpi, branches, filters, { dim, scope: ctx.scope });
   return cells.map((c) => {
-    const value = cellValue(kpi, c.numerator, c.denominator);
-    const zero = (v: number | null) => (v === null && kpi.kind !== 'reported' ? 0 : v);
-    return {
-      ...c,
-      numerator: zero(c.numerator),
-      denominator: kpi.denominator ? zero(c.denominator) : null,
-      value,
-      score: undefined,
-    };
+    return { ...c, ...cellParts(kpi, c.numerator, c.denominator), score: undefined };
   });
 }
 
