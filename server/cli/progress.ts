@@ -1,9 +1,11 @@
-// Console lines for loads: one per delivery, Vietnamese-style thousands separators.
+// Console lines for loads: one per delivery, numbers through the product's one formatter.
+import { formatNumber } from '../../web/lib/format.ts';
 
 import type { FolderFile } from '../feeds/folder.ts';
 import type { LoadReport } from '../feeds/loader.ts';
 
-export const fmtInt = (n: number) => n.toLocaleString('vi-VN');
+/** Counts in the product's one formatter (625.412). */
+export const fmtInt = (n: number) => formatNumber('vi', n, 0);
 
 export function printLoadLine(f: FolderFile, r: LoadReport | { error: string }, i: number, n: number): void {
   const head = `  [${i + 1}/${n}] ${f.feed}/${f.path.split('/').pop()}`;

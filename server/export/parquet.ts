@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Db, Params, Row } from '../db/index.ts';
 import { bind } from '../db/index.ts';
+import { sqlString } from '../db/sql.ts';
 import type { Column, ColumnKind } from './table.ts';
 
 const DUCK_TYPE: Record<ColumnKind, string> = {
@@ -20,7 +21,7 @@ const DUCK_TYPE: Record<ColumnKind, string> = {
   datetime: 'TIMESTAMPTZ',
 };
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const lit = sqlString;
 
 /** COPY a bound query to a temp Parquet file and stream the file; the temp folder goes when the stream closes. */
 export async function parquetOfQuery(

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
+import { sqlStringList } from '../db/sql.ts';
 import { periodBoundsSql, storageType } from './fields.ts';
 import { FEEDS, type FeedName } from './specs.ts';
 import { DeliveryError, type Format, stage } from './stage.ts';
@@ -97,7 +98,7 @@ export async function loadDelivery(
         const ms = Math.round(performance.now() - t0);
         await tx.run(
           `INSERT INTO deliveries VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records,
-          $accepted, $rejected, $stale, ${listSql(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms)`,
+          $accepted, $rejected, $stale, ${sqlStringList(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms)`,
           {
             id,
             feed: d.feed,
@@ -191,8 +192,5 @@ async function logDelivery(db: Db, d: Delivery, hash: string, status: string, er
     );
   });
 }
-
-const listSql = (xs: string[]) =>
-  xs.length === 0 ? 'CAST([] AS VARCHAR[])' : `[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
 
 export const deliveryName = (path: string) => basename(path);

@@ -1,6 +1,7 @@
 // Reading one delivery into DuckDB and validating it in SQL: the part shared by feeds and reference data.
 // Result: temp tables `parsed` (rec, r_<field> raw text, <field> typed value) and `bad` (one row per fault).
 import type { Tx } from '../db/index.ts';
+import { sqlIdent, sqlString } from '../db/sql.ts';
 import { type FieldSpec, invalidReason, nativeTypes, parseSql, storageType } from './fields.ts';
 
 export const FORMATS = ['csv', 'ndjson', 'json', 'parquet'] as const;
@@ -37,8 +38,8 @@ export function formatFromName(name: string): Format | undefined {
   return undefined;
 }
 
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const lit = sqlString;
+const ident = sqlIdent;
 
 /** Header names are matched trimmed, NFC and case-insensitively (Office tools add spaces and capitals). */
 const keyOf = (s: string) =>

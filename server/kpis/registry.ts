@@ -3,6 +3,7 @@
 // Reported indicators become KPIs `<subsystem>.<indicator_code>` from the indicators reference table.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { sqlString } from '../db/sql.ts';
 import {
   type Kpi,
   type KpiInput,
@@ -526,7 +527,7 @@ export interface IndicatorRow {
   direction: 'up' | 'down';
 }
 
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const lit = sqlString;
 
 /**
  * A reported indicator as a KPI: flows (sum/avg/max) over the periods inside the range; stocks (last) take each
