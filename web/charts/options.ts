@@ -93,6 +93,23 @@ export interface TrendInput {
   compact?: boolean;
 }
 
+/** The tooltip every chart uses: themed, values through the one formatter. */
+function tooltipOption(
+  trigger: 'axis' | 'item',
+  theme: ChartTheme,
+  fs: number,
+  fmt: Formatter,
+  unit: KpiUnit,
+) {
+  return {
+    trigger,
+    backgroundColor: theme.tooltipBg,
+    borderColor: theme.grid,
+    textStyle: { color: theme.text, fontSize: fs },
+    valueFormatter: (v: unknown) => fmt.kpi(typeof v === 'number' ? v : null, unit),
+  };
+}
+
 const isPercent = (unit: KpiUnit) => unit === 'percent' || unit === '%';
 
 /** The trend line of a KPI by time bucket, with the same buckets last year dashed behind it. */
@@ -157,13 +174,7 @@ export function buildTrendOption({
       textStyle: { color: theme.muted, fontSize: fs },
       data: [names.current, names.lastYear],
     },
-    tooltip: {
-      trigger: 'axis',
-      backgroundColor: theme.tooltipBg,
-      borderColor: theme.grid,
-      textStyle: { color: theme.text, fontSize: fs },
-      valueFormatter: (v) => fmt.kpi(typeof v === 'number' ? v : null, unit),
-    },
+    tooltip: tooltipOption('axis', theme, fs, fmt, unit),
     xAxis: {
       type: 'category',
       data: categories,
@@ -257,13 +268,7 @@ export function buildRankingOption({
     animationDuration: 300,
     textStyle: { fontFamily: CHART_FONT, color: theme.text, fontSize: fs },
     grid: { left: 8 * k, right: 72 * k, top: 4 * k, bottom: 4 * k, containLabel: true },
-    tooltip: {
-      trigger: 'item',
-      backgroundColor: theme.tooltipBg,
-      borderColor: theme.grid,
-      textStyle: { color: theme.text, fontSize: fs },
-      valueFormatter: (v) => fmt.kpi(typeof v === 'number' ? v : null, unit),
-    },
+    tooltip: tooltipOption('item', theme, fs, fmt, unit),
     xAxis: {
       type: 'value',
       scale: false,
