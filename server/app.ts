@@ -1,16 +1,22 @@
 // createApp(): middleware, error handler and the route chain. Routes get the store and registry via c.var.ctx.
+
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import type { Principal } from './auth/principal.ts';
+import { Auth } from './auth/service.ts';
 import type { Db } from './db/index.ts';
 import type { Env } from './env.ts';
 import { DeliveryError } from './feeds/stage.ts';
-import { QueryError, type Scope } from './kpis/engine.ts';
+import { QueryError, type Scope, ScopeError } from './kpis/engine.ts';
 import type { Registry } from './kpis/registry.ts';
 import { NotFoundError } from './kpis/service.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { geoRoutes } from './routes/geo.ts';
@@ -23,9 +29,11 @@ export interface AppContext {
   archiveDir: string;
   scope?: Scope;
   startedAt: Date;
+  /** The access layer; created by createApp when not given (tests), with a per-process secret. */
+  auth?: Auth;
 }
 
-export type AppEnv = { Variables: { ctx: AppContext; env: Env } };
+export type AppEnv = { Variables: { ctx: AppContext; env: Env; auth: Auth; principal: Principal } };
 
 export interface AppOptions {
   /** Built web app to serve (dist/web); omitted in API-only tests. */
@@ -36,6 +44,8 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
   const tileOrigin = env.IOC_TILE_URL
     ? new URL(env.IOC_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin
     : undefined;
+  const auth =
+    ctx.auth ?? new Auth(ctx.db, env, { secret: env.IOC_SECRET ?? randomBytes(32).toString('base64url') });
   const api = new Hono<AppEnv>()
     .get('/health', (c) =>
       c.json({
@@ -45,7 +55,16 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         kpis: c.var.ctx.registry.kpis.size,
       }),
     )
-    .get('/config', (c) => c.json({ tileUrl: c.var.env.IOC_TILE_URL ?? null, demo: c.var.env.IOC_DEMO }))
+    .get('/config', (c) =>
+      c.json({
+        tileUrl: c.var.env.IOC_TILE_URL ?? null,
+        demo: c.var.env.IOC_MODE === 'demo',
+        mode: c.var.env.IOC_MODE,
+        oidc: !!c.var.env.IOC_OIDC_ISSUER,
+      }),
+    )
+    .route('/', authRoutes)
+    .route('/', adminRoutes)
     .route('/', kpiRoutes)
     .route('/', feedRoutes)
     .route('/', referenceRoutes)
@@ -56,6 +75,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     .use('*', async (c, next) => {
       c.set('ctx', ctx);
       c.set('env', env);
+      c.set('auth', auth);
       await next();
     })
     .use(
@@ -74,12 +94,24 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         },
       }),
     )
+    .use('/api/*', auth.middleware())
     .route('/api', api);
 
   app.notFound((c) =>
     c.req.path.startsWith('/api') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : spa(c),
   );
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
+    if (err instanceof ScopeError) {
+      await auth
+        .audit(c, {
+          action: 'access.denied',
+          target: `${c.req.method} ${c.req.path}`,
+          outcome: 'denied',
+          detail: { reason: err.message, query: c.req.query() },
+        })
+        .catch(() => undefined);
+      return c.json({ error: err.message }, 403);
+    }
     if (err instanceof QueryError) return c.json({ error: err.message }, 400);
     if (err instanceof NotFoundError) return c.json({ error: err.message }, 404);
     if (err instanceof DeliveryError) return c.json({ error: err.message }, err.status);

@@ -25,17 +25,49 @@ const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(256 * 1024 * 1024),
-  /** Generate and keep feeding the demo province when data/ holds no feeds. */
-  IOC_DEMO: bool('true'),
+  /** Generate and keep feeding the demo province when data/ holds no feeds (default: on unless production). */
+  IOC_DEMO: optionalBool,
   /** Live demo traffic (new documents, dossier changes, payments) every few seconds. */
   IOC_LIVE: optionalBool,
   IOC_LIVE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   /** Optional tile server for provinces that run their own (offline by default). */
   IOC_TILE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Budget of one read query in ms, interrupted beyond it (503); 0 = none. Export streams have none. */
+  IOC_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+
+  /** demo: anonymous visitors read as a leader (with a badge); production: sign-in required, no default secrets. */
+  IOC_MODE: z.enum(['demo', 'production']).default('demo'),
+  /** Key for hashing session ids and tokens (HMAC-SHA256). Demo: generated once into <data>/run/secret. */
+  IOC_SECRET: z.string().min(32, 'IOC_SECRET must be at least 32 characters').optional(),
+  /** First admin's password in production when the store has no users yet (then change it in the app). */
+  IOC_ADMIN_PASSWORD: z.string().optional(),
+  IOC_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 30)
+    .default(12),
+  /** Cookies marked Secure: auto = when the request came over HTTPS. */
+  IOC_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-For / -Proto. */
+  IOC_TRUST_PROXY: bool('false'),
+  /** Sign-in throttling: delay after the 3rd failure doubling up to the max; lock after N failures. */
+  IOC_LOGIN_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  IOC_LOGIN_MAX_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  IOC_LOGIN_LOCK_AFTER: z.coerce.number().int().min(1).default(10),
+  IOC_LOGIN_LOCK_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15 * 60_000),
+  /** OpenID Connect single sign-on (optional): issuer URL, client id and secret, our public base URL. */
+  IOC_OIDC_ISSUER: z.string().url().optional(),
+  IOC_OIDC_CLIENT_ID: z.string().optional(),
+  IOC_OIDC_CLIENT_SECRET: z.string().optional(),
+  IOC_PUBLIC_URL: z.string().url().optional(),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+export type Env = Omit<z.infer<typeof EnvSchema>, 'IOC_DEMO'> & { IOC_DEMO: boolean };
 
 /** Parse an environment (process.env by default); throws naming every bad field. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -44,5 +76,5 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid environment: ${fields}`);
   }
-  return parsed.data;
+  return { ...parsed.data, IOC_DEMO: parsed.data.IOC_DEMO ?? parsed.data.IOC_MODE !== 'production' };
 }

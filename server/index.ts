@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { assertProductionSecrets, prepareAccess } from './auth/boot.ts';
 import { fmtInt, printLoadLine } from './cli/progress.ts';
 import { startLive } from './demo/live.ts';
 import { parseEnv } from './env.ts';
@@ -31,6 +32,7 @@ async function ensureWebBuilt(): Promise<void> {
 async function main() {
   if (process.argv.includes('--build-web')) await ensureWebBuilt();
   const t0 = performance.now();
+  assertProductionSecrets(env);
   console.log(`Store: ${dbPath(env)}`);
   const db = await openStore(env);
 
@@ -65,7 +67,8 @@ async function main() {
     await db.checkpoint();
   }
   const registry = await registryFrom(db);
-  const ctx = { db, registry, archiveDir: join(dataDir, 'archive'), startedAt: new Date() };
+  const auth = await prepareAccess(db, env, dataDir);
+  const ctx = { db, registry, archiveDir: join(dataDir, 'archive'), startedAt: new Date(), auth };
   const app = createApp(ctx, env, { webDir });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     console.log(

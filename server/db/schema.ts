@@ -114,6 +114,44 @@ export const MIGRATIONS: Migration[] = [
         imported_at TIMESTAMPTZ NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: 'access: users, roles, sessions, wall devices, feed sources, audit log',
+    sql: `
+      -- Roles are data: the permissions they grant and whether the user's assigned scope limits them.
+      CREATE TABLE roles (
+        name VARCHAR PRIMARY KEY, permissions VARCHAR[] NOT NULL, scoped BOOLEAN NOT NULL,
+        description VARCHAR, updated_at TIMESTAMPTZ NOT NULL);
+      INSERT INTO roles VALUES
+        ('leader', ['read', 'export'], false, 'Lãnh đạo: xem toàn bộ', now()),
+        ('department_head', ['read'], true, 'Thủ trưởng: xem trong phạm vi lĩnh vực/đơn vị được giao', now()),
+        ('analyst', ['read', 'export'], true, 'Chuyên viên phân tích: xem và xuất trong phạm vi', now()),
+        ('operator', ['feeds.read', 'feeds.push'], false, 'Vận hành: đẩy và theo dõi nguồn dữ liệu', now()),
+        ('admin', ['admin', 'audit.read', 'feeds.read'], false, 'Quản trị: người dùng, vai trò, token, nhật ký', now());
+      -- scope: JSON {units?: [...], sectors?: [...], subsystems?: [...]} applied by scoped roles.
+      CREATE TABLE users (
+        id VARCHAR PRIMARY KEY, username VARCHAR NOT NULL UNIQUE, display_name VARCHAR NOT NULL,
+        password_hash VARCHAR, roles VARCHAR[] NOT NULL, scope VARCHAR, disabled BOOLEAN NOT NULL DEFAULT false,
+        oidc_subject VARCHAR, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+        password_changed_at TIMESTAMPTZ);
+      -- id: HMAC of the cookie value (the cookie itself is never stored).
+      CREATE TABLE sessions (
+        id VARCHAR PRIMARY KEY, user_id VARCHAR NOT NULL, csrf VARCHAR NOT NULL, method VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL, expires_at TIMESTAMPTZ NOT NULL, ip VARCHAR, user_agent VARCHAR);
+      CREATE TABLE devices (
+        id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, playlist VARCHAR NOT NULL, scope VARCHAR,
+        token_hash VARCHAR NOT NULL, created_by VARCHAR, created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ,
+        last_seen_at TIMESTAMPTZ);
+      CREATE TABLE feed_sources (
+        id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, feeds VARCHAR[] NOT NULL, token_hash VARCHAR NOT NULL,
+        created_by VARCHAR, created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ);
+      -- Append-only: no route updates or deletes it; each entry's hash covers the previous one's.
+      CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY, ts TIMESTAMPTZ NOT NULL, actor VARCHAR NOT NULL, actor_kind VARCHAR NOT NULL,
+        action VARCHAR NOT NULL, target VARCHAR, outcome VARCHAR NOT NULL, ip VARCHAR, detail VARCHAR,
+        prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL);
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

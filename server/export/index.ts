@@ -141,10 +141,11 @@ export async function exportView(ctx: KpiContext, q: ExportRequest): Promise<Res
 
   if (q.view !== 'records') {
     const bd = q.view === 'breakdown' ? await getBreakdown(ctx, q.id, q.range, q.filters, q.by!) : undefined;
-    if (q.format === 'json') return new Response(JSON.stringify(bd ?? answer), { headers });
     const table = bd ? breakdownTable(bd, q.lang) : valueTable(answer, q.lang);
     const rows: Row[] = [];
     for await (const c of table.chunks) rows.push(...c);
+    headers['X-Row-Count'] = String(rows.length);
+    if (q.format === 'json') return new Response(JSON.stringify(bd ?? answer), { headers });
     const again = {
       ...table,
       chunks: (async function* () {

@@ -1,6 +1,6 @@
 // The KPI engine: compiles a KPI record + filters + periods (+ a breakdown) into ONE bound SQL query.
-// Every KPI, breakdown and records page goes through filterSql(): the single place where role-based scoping
-// will be added.
+// Every KPI, breakdown, records page and export goes through filterSql(): the single place where role-based
+// scoping is checked (ScopeError → 403) and applied.
 import type { Db, Params } from '../db/index.ts';
 import { addDays, localEndExclusive, localStart, type Range } from './period.ts';
 import { SOURCE_DEFS, sourceDimensions } from './sources.ts';
@@ -22,20 +22,64 @@ export interface RawCell {
   denominator: number | null;
 }
 
-/** Per-request limits a future role will carry: the unit subtree it may see. */
+/**
+ * What a principal may see (from its role and assignment; see server/auth/principal.ts). A request must stay
+ * inside it: asking for more is a ScopeError (403), never a silently narrowed answer that looks complete.
+ */
 export interface Scope {
+  /** Unit subtree roots; a request on a source with units must name a unit inside them. */
   units?: string[];
+  /** Every unit code inside the roots. */
+  unitSet?: ReadonlySet<string>;
+  /** Agencies inside the unit subtrees and sectors. */
+  agencySet?: ReadonlySet<string>;
+  /** Sectors; a request on a source with sectors must name one of them. */
+  sectors?: string[];
+  /** Subsystems whose KPIs may be read. */
+  subsystems?: string[];
+}
+
+/** A request outside the principal's scope (answered 403). */
+export class ScopeError extends Error {}
+
+export function subsystemInScope(scope: Scope | undefined, subsystem: string): boolean {
+  return !scope?.subsystems || scope.subsystems.includes(subsystem);
+}
+
+/** Refuses filters outside the scope; a missing filter the scope requires is outside too (it asks for all). */
+export function checkScope(source: SourceName, filters: Filters, scope: Scope | undefined): void {
+  if (!scope) return;
+  const def = SOURCE_DEFS[source];
+  if (scope.unitSet && def.unit) {
+    if (!filters.unit)
+      throw new ScopeError(`outside your scope: choose a unit within ${scope.units?.join(', ') || '(none)'}`);
+    if (!scope.unitSet.has(filters.unit)) throw new ScopeError(`outside your scope: unit ${filters.unit}`);
+  }
+  if (scope.sectors && def.sector) {
+    if (!filters.sector)
+      throw new ScopeError(
+        `outside your scope: choose a sector among ${scope.sectors.join(', ') || '(none)'}`,
+      );
+    if (!scope.sectors.includes(filters.sector))
+      throw new ScopeError(`outside your scope: sector ${filters.sector}`);
+  }
+  if (filters.agency && scope.agencySet && !scope.agencySet.has(filters.agency))
+    throw new ScopeError(`outside your scope: agency ${filters.agency}`);
 }
 
 const UNIT_DIMS: Dimension[] = ['province', 'district', 'commune'];
 
-/** Predicates (and joins) restricting a source's rows to the filters and the scope. */
+/**
+ * Predicates (and joins) restricting a source's rows to the filters and the scope. The one filter path: every
+ * KPI, breakdown, records page and export comes through here, so the scope is checked and also applied in SQL.
+ */
 export function filterSql(
   source: SourceName,
   filters: Filters,
   scope: Scope | undefined,
   params: Params,
 ): { where: string[]; joins: Set<string> } {
+  checkScope(source, filters, scope);
   const def = SOURCE_DEFS[source];
   const where: string[] = [];
   const joins = new Set<string>();
@@ -52,7 +96,20 @@ export function filterSql(
     scope.units.forEach((u, i) => {
       params[`s_unit${i}`] = u;
     });
-    where.push(`(${scope.units.map((_, i) => inSubtree(`s_unit${i}`)).join(' OR ')})`);
+    where.push(
+      scope.units.length ? `(${scope.units.map((_, i) => inSubtree(`s_unit${i}`)).join(' OR ')})` : 'false',
+    );
+  }
+  if (scope?.sectors && def.sector) {
+    if (def.sector.join) joins.add(def.sector.join);
+    scope.sectors.forEach((v, i) => {
+      params[`s_sector${i}`] = v;
+    });
+    where.push(
+      scope.sectors.length
+        ? `${def.sector.expr} IN (${scope.sectors.map((_, i) => `$s_sector${i}`).join(', ')})`
+        : 'false',
+    );
   }
   const eq = (name: keyof Filters, expr: string | undefined) => {
     const v = filters[name];

@@ -12,6 +12,8 @@ import {
   QueryError,
   recordRows,
   type Scope,
+  ScopeError,
+  subsystemInScope,
 } from './engine.ts';
 import { type IndexScore, index766 } from './index766.ts';
 import { buckets, comparisons, type Grain, localEndExclusive, type Range } from './period.ts';
@@ -73,6 +75,7 @@ function readsFeeds(kpi: Kpi): string[] {
 export function getKpiDef(ctx: KpiContext, id: string): Kpi {
   const k = ctx.registry.kpis.get(id);
   if (!k) throw new NotFoundError(`unknown KPI ${id}`);
+  if (!subsystemInScope(ctx.scope, k.subsystem)) throw new ScopeError(`outside your scope: subsystem ${k.subsystem}`);
   return k;
 }
 
@@ -377,7 +380,8 @@ export async function getSubsystems(
   filters: Filters,
 ): Promise<SubsystemSummary[]> {
   return Promise.all(
-    ctx.registry.subsystems.map(async (s) => {
+    // The list itself obeys the scope: subsystems outside it are not listed (their KPIs answer 403).
+    ctx.registry.subsystems.filter((s) => subsystemInScope(ctx.scope, s.id)).map(async (s) => {
       const ids = s.headline.filter((h) => ctx.registry.kpis.has(h));
       const headline = await Promise.all(ids.map((h) => getKpi(ctx, h, range, filters)));
       const worst = headline.reduce<Status>(

@@ -77,6 +77,11 @@ export const feedRoutes = new Hono<AppEnv>()
       })(c, next),
     async (c) => {
       const feed = c.req.valid('param').feed;
+      const who = c.var.principal;
+      if (who.feeds && !who.feeds.includes(feed)) {
+        await c.var.auth.audit(c, { action: 'feed.delivery', target: feed, outcome: 'denied' });
+        return c.json({ error: `this source may push only ${who.feeds.join(', ')}` }, 403);
+      }
       const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
       const format = CONTENT_TYPES[type];
       if (!format) {
@@ -93,12 +98,32 @@ export const feedRoutes = new Hono<AppEnv>()
           path,
           name: `POST /api/feeds/${feed}`,
           format,
-          source: 'http',
+          // Which source sent it: the feed source's (or operator's) name.
+          source: who.name,
         });
         if (report.duplicateDelivery) await rm(path, { force: true });
+        if (who.kind === 'source' && who.id) await c.var.auth.accounts.sourceUsed(who.id);
+        await c.var.auth.audit(c, {
+          action: 'feed.delivery',
+          target: feed,
+          outcome: 'ok',
+          detail: {
+            deliveryId: report.deliveryId ?? null,
+            accepted: report.accepted,
+            rejected: report.rejected,
+            stale: report.stale,
+            duplicate: report.duplicateDelivery,
+          },
+        });
         return c.json(report, 200);
       } catch (e) {
         await rm(path, { force: true });
+        await c.var.auth.audit(c, {
+          action: 'feed.delivery',
+          target: feed,
+          outcome: 'failed',
+          detail: { error: e instanceof Error ? e.message : String(e) },
+        });
         if (e instanceof DeliveryError) return c.json({ error: e.message }, e.status);
         throw e;
       }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
 import { getUnitFeatures } from '../geo/features.ts';
 import { LEVELS } from '../geo/geometry.ts';
+import { ScopeError } from '../kpis/engine.ts';
 import { validate } from './validate.ts';
 
 export const GeoUnitsQuery = z.object({
@@ -16,6 +17,10 @@ export const GeoUnitsQuery = z.object({
 
 export const geoRoutes = new Hono<AppEnv>().get('/geo/units', validate('query', GeoUnitsQuery), async (c) => {
   const q = c.req.valid('query');
+  // A unit-scoped principal draws only inside its subtree: the parent must be one of its units.
+  const scope = c.var.ctx.scope;
+  if (scope?.unitSet && q.level !== 'province' && !(q.parent && scope.unitSet.has(q.parent)))
+    throw new ScopeError(`outside your scope: map of ${q.parent ?? 'the province'}`);
   const collection = await getUnitFeatures(c.var.ctx.db, q);
   if (!collection) return c.json({ error: `unknown unit ${q.parent}` }, 404);
   c.header('Cache-Control', 'public, max-age=300');

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { exportView } from '../export/index.ts';
-import { kpiDimensions } from '../kpis/engine.ts';
+import { kpiDimensions, ScopeError, subsystemInScope } from '../kpis/engine.ts';
 import { COMPONENTS, index766, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
 import { getBreakdown, getKpi, getRecords, getSubsystems, transparencyScores } from '../kpis/service.ts';
 import {
@@ -62,11 +62,31 @@ export const kpiRoutes = new Hono<AppEnv>()
   .get('/kpis/:id/export', validate('param', KpiParam), validate('query', ExportQuery), async (c) => {
     const q = c.req.valid('query');
     const { range, filters } = splitQuery(q);
-    return exportView(c.var.ctx, { ...q, id: c.req.valid('param').id, range, filters });
+    const id = c.req.valid('param').id;
+    const res = await exportView(c.var.ctx, { ...q, id, range, filters });
+    // Who exported what, within which filters, how many rows (records: the count before streaming).
+    await c.var.auth.audit(c, {
+      action: 'export',
+      target: id,
+      outcome: 'ok',
+      detail: {
+        view: q.view,
+        format: q.format,
+        by: q.by ?? null,
+        part: q.view === 'records' ? q.part : null,
+        range,
+        filters,
+        scope: c.var.principal.assignment ?? null,
+        rows: Number(res.headers.get('X-Row-Count') ?? Number.NaN),
+      },
+    });
+    return res;
   })
   .get('/index766', validate('query', IndexQuery), async (c) => {
     const q = c.req.valid('query');
     const { range, filters } = splitQuery(q);
+    if (!subsystemInScope(c.var.ctx.scope, 'index766'))
+      throw new ScopeError('outside your scope: subsystem index766');
     const branches = [{ key: 'cur', range }];
     const scores = await index766(c.var.ctx.db, branches, filters, {
       dim: q.by,

@@ -9,11 +9,12 @@ import { generateDemo } from '../../server/demo/generate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
 import { loadReferenceIfPresent, openStore } from '../../server/store.ts';
-import { fixtureApp } from './helpers.ts';
+import { fixtureApp, pushHeaders } from './helpers.ts';
 
 const JAN_AUG_2021 = 'from=2021-01-01&to=2021-08-31';
 let db: Db;
 let app: Awaited<ReturnType<typeof fixtureApp>>['app'];
+let push: Record<string, string>;
 const timing: Record<string, number> = {};
 
 beforeAll(async () => {
@@ -29,7 +30,9 @@ beforeAll(async () => {
   timing.rows = res.reports.reduce((s, r) => s + r.accepted, 0);
   expect(res.failures).toEqual([]);
   expect(res.reports.reduce((s, r) => s + r.rejected, 0)).toBe(0);
-  app = (await fixtureApp(db)).app;
+  const f = await fixtureApp(db);
+  app = f.app;
+  push = await pushHeaders(f.auth);
 }, 600_000);
 afterAll(() => {
   console.log(
@@ -92,7 +95,7 @@ describe('seed figures (Jan–Aug 2021 unless stated)', () => {
   it('comes from raw rows: one more document dated 10/5/2021 makes the count one larger', async () => {
     const res = await app.request('/api/feeds/documents', {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers: push,
       body: 'id,direction,agency_code,at,digitally_signed\nSEED-TEST-1,in,SNV,10/05/2021 09:00,có\n',
     });
     expect((await res.json()).accepted).toBe(1);

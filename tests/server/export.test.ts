@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
-import { fixtureApp, fixtureStore, getJson, Q1 } from './helpers.ts';
+import { fixtureApp, fixtureStore, getJson, pushHeaders, Q1 } from './helpers.ts';
 
 let db: Db;
 let app: Awaited<ReturnType<typeof fixtureApp>>['app'];
@@ -17,7 +17,8 @@ const VIET = 'Quyết định phê duyệt kế hoạch ứng dụng công ngh�
 
 beforeAll(async () => {
   db = await fixtureStore();
-  app = (await fixtureApp(db)).app;
+  const f = await fixtureApp(db);
+  app = f.app;
   const csv = [
     'id,direction,agency_code,at,subject,digitally_signed',
     `X1,out,SNV,2021-03-15T08:00:00+07:00,"${FORMULA.replaceAll('"', '""')}",true`,
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const res = await app.request('/api/feeds/documents', {
     method: 'POST',
     body: csv,
-    headers: { 'content-type': 'text/csv' },
+    headers: await pushHeaders(f.auth),
   });
   expect(res.status).toBe(200);
 });

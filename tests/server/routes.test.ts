@@ -7,13 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
-import { fixtureApp, fixtureStore, getJson, Q1 } from './helpers.ts';
+import { fixtureApp, fixtureStore, getJson, pushHeaders, Q1, signedIn } from './helpers.ts';
 
 let db: Db;
 let app: Awaited<ReturnType<typeof fixtureApp>>['app'];
+let push: Record<string, string>;
+let operator: Record<string, string>;
 beforeAll(async () => {
   db = await fixtureStore();
-  app = (await fixtureApp(db, { IOC_MAX_BODY: '2048' })).app;
+  const f = await fixtureApp(db, { IOC_MAX_BODY: '2048' });
+  app = f.app;
+  push = await pushHeaders(f.auth);
+  operator = (await signedIn(f.auth, ['operator'])).headers;
 });
 afterAll(() => db.close());
 
@@ -135,7 +140,7 @@ describe('errors', () => {
 
 describe('POST /api/feeds/:feed', () => {
   const post = (feed: string, body: string, type = 'text/csv') =>
-    app.request(`/api/feeds/${feed}`, { method: 'POST', body, headers: { 'content-type': type } });
+    app.request(`/api/feeds/${feed}`, { method: 'POST', body, headers: { ...push, 'content-type': type } });
 
   it('loads a pushed CSV and answers the load report with rejects', async () => {
     const res = await post(
@@ -159,11 +164,10 @@ describe('POST /api/feeds/:feed', () => {
     });
     const k = await getJson(app, `/api/kpis/direction.documents_total?${Q1}`);
     expect(k.body.value).toBe(8); // the pushed document counts at once (cache keyed by data version)
-    const rej = await getJson<{ total: number; rows: { value: string }[] }>(
-      app,
-      '/api/feeds/rejects?feed=documents',
-    );
-    expect(rej.body.rows[0].value).toBe('ZZZ');
+    const rej = await app.request('/api/feeds/rejects?feed=documents', { headers: operator });
+    const rows = ((await rej.json()) as { rows: { value: string; source: string }[] }).rows;
+    expect(rows[0].value).toBe('ZZZ');
+    expect(rows[0].source).toBe('source:test-source'); // the delivery records which source sent it
   });
 
   it('answers 4xx for an unreadable body, a missing column, an unknown type, an unknown feed, a too large body', async () => {
@@ -179,13 +183,14 @@ describe('POST /api/feeds/:feed', () => {
 
 describe('answer cache', () => {
   it('a delivery of one feed refreshes the answers that read it, and only those', async () => {
-    const { app: a, db: store } = await fixtureApp(await fixtureStore());
+    const { app: a, db: store, auth } = await fixtureApp(await fixtureStore());
+    const headers = await pushHeaders(auth);
     const docs = await getJson(a, `/api/kpis/direction.documents_total?${Q1}`);
     expect((await getJson(a, `/api/kpis/security.traffic_accidents?${Q1}`)).body.value).toBe(15);
     const before = store.versionOf(['reports']);
     await a.request('/api/feeds/documents', {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers,
       body: 'id,direction,agency_code,at,digitally_signed\nC9,out,SNV,2021-03-02T08:00:00+07:00,true\n',
     });
     expect(store.versionOf(['reports'])).toBe(before); // reported indicators stay cached
@@ -194,7 +199,7 @@ describe('answer cache', () => {
     );
     await a.request('/api/feeds/reports', {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers,
       body: 'id,indicator_code,unit_code,period,value,submitted_at\nT9,traffic_accidents,238,2021-02,7,2021-03-05\n',
     });
     expect((await getJson(a, `/api/kpis/security.traffic_accidents?${Q1}`)).body.value).toBe(22); // 15 + 7

@@ -1,0 +1,240 @@
+// The access layer in one place: who is asking (cookie session, wall device, bearer token, console ops token or
+// the demo visitor), the route policy (which permission each API path needs), CSRF on state-changing requests,
+// and the per-request KPI scope handed to the engine's one filter path.
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../app.ts';
+import type { Db } from '../db/index.ts';
+import type { Env } from '../env.ts';
+import { Accounts } from './accounts.ts';
+import { type AuditEntry, audit } from './audit.ts';
+import { safeEqual } from './crypto.ts';
+import { anonymous, type Permission, type Principal } from './principal.ts';
+import { LoginThrottle } from './throttle.ts';
+
+export const SESSION_COOKIE = 'ioc_session';
+export const DEVICE_COOKIE = 'ioc_device';
+/** Browsers cap cookie lifetimes at 400 days; the wall refreshes it on every visit. */
+export const DEVICE_COOKIE_SECONDS = 400 * 24 * 3600;
+
+type Need = Permission | 'public' | 'read|feeds.read';
+
+/**
+ * Which permission each API path needs, first match wins. Deny by default: a path not listed needs `read`, so a
+ * route added later is never public by accident.
+ */
+export const POLICY: [method: string, path: RegExp, need: Need][] = [
+  ['GET', /^\/api\/(health|config)$/, 'public'],
+  ['*', /^\/api\/auth(\/|$)/, 'public'],
+  ['GET', /^\/api\/(openapi\.json|docs(\/.*)?)$/, 'public'],
+  ['GET', /^\/api\/kpis\/[^/]+\/export$/, 'export'],
+  ['GET', /^\/api\/(kpis|subsystems|index766|units|agencies|geo)(\/|$)/, 'read'],
+  ['GET', /^\/api\/feeds$/, 'read|feeds.read'],
+  ['GET', /^\/api\/feeds\//, 'feeds.read'],
+  ['POST', /^\/api\/feeds\/[^/]+$/, 'feeds.push'],
+  ['GET', /^\/api\/admin\/audit(\/|$)/, 'audit.read'],
+  ['*', /^\/api\/(admin|ops)(\/|$)/, 'admin'],
+];
+
+export function needOf(method: string, path: string): Need {
+  for (const [m, re, need] of POLICY) if ((m === '*' || m === method) && re.test(path)) return need;
+  return 'read';
+}
+
+export interface AuthOptions {
+  secret: string;
+  /** Console token (data/run/ops.token): admin from the loopback address only. */
+  opsToken?: string;
+}
+
+export class Auth {
+  readonly accounts: Accounts;
+  readonly throttle: LoginThrottle;
+  readonly production: boolean;
+  private demoPrincipal?: Promise<Principal>;
+
+  constructor(
+    readonly db: Db,
+    readonly env: Env,
+    private opts: AuthOptions,
+  ) {
+    this.accounts = new Accounts(db, opts.secret, env.IOC_SESSION_HOURS * 3600_000);
+    this.throttle = new LoginThrottle({
+      delayMs: env.IOC_LOGIN_DELAY_MS,
+      maxDelayMs: env.IOC_LOGIN_MAX_DELAY_MS,
+      lockAfter: env.IOC_LOGIN_LOCK_AFTER,
+      lockMs: env.IOC_LOGIN_LOCK_MS,
+    });
+    this.production = env.IOC_MODE === 'production';
+  }
+
+  /** The demo visitor: a read-only leader (the leader role's permissions, without writes). */
+  private demo(): Promise<Principal> {
+    this.demoPrincipal ??= this.accounts.roles().then((roles) => ({
+      kind: 'demo' as const,
+      id: null,
+      name: 'demo',
+      displayName: 'Khách (demo)',
+      roles: ['leader'],
+      permissions: new Set(
+        (roles.get('leader')?.permissions ?? ['read']).filter(
+          (p): p is Permission => p === 'read' || p === 'export',
+        ),
+      ),
+      viaCookie: false,
+    }));
+    return this.demoPrincipal;
+  }
+
+  invalidate(): void {
+    this.accounts.invalidate();
+    this.demoPrincipal = undefined;
+  }
+
+  /** null: credentials were presented and are not valid (expired, revoked, wrong) → 401. */
+  async principalOf(c: Context<AppEnv>): Promise<Principal | null> {
+    const authz = c.req.header('authorization');
+    if (authz) {
+      const m = /^Bearer\s+(\S+)$/i.exec(authz);
+      if (!m) return null;
+      if (this.opts.opsToken && safeEqual(m[1], this.opts.opsToken))
+        return isLoopback(clientAddress(c, false)) ? opsPrincipal() : null;
+      return this.accounts.tokenPrincipal(m[1]);
+    }
+    const session = getCookie(c, SESSION_COOKIE);
+    if (session) return this.accounts.sessionPrincipal(session);
+    const device = getCookie(c, DEVICE_COOKIE);
+    if (device) {
+      const p = await this.accounts.tokenPrincipal(device);
+      return p?.kind === 'device' ? { ...p, viaCookie: true } : null;
+    }
+    return this.production ? anonymous() : this.demo();
+  }
+
+  audit(
+    c: Context<AppEnv>,
+    e: Omit<AuditEntry, 'actor' | 'actorKind' | 'ip'> & { actor?: string },
+  ): Promise<void> {
+    const p = c.var.principal;
+    return audit(this.db, {
+      actor: e.actor ?? p?.name ?? 'anonymous',
+      actorKind: p?.kind ?? 'anonymous',
+      ip: clientAddress(c, this.env.IOC_TRUST_PROXY),
+      ...e,
+    });
+  }
+
+  cookieSecure(c: Context): boolean {
+    if (this.env.IOC_COOKIE_SECURE !== 'auto') return this.env.IOC_COOKIE_SECURE === 'true';
+    const proto = this.env.IOC_TRUST_PROXY ? c.req.header('x-forwarded-proto') : undefined;
+    return (proto ?? new URL(c.req.url).protocol.replace(':', '')) === 'https';
+  }
+
+  setSessionCookie(c: Context, token: string, expires: Date): void {
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      secure: this.cookieSecure(c),
+      sameSite: 'Strict',
+      path: '/',
+      expires,
+    });
+  }
+
+  setDeviceCookie(c: Context, token: string): void {
+    setCookie(c, DEVICE_COOKIE, token, {
+      httpOnly: true,
+      secure: this.cookieSecure(c),
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: DEVICE_COOKIE_SECONDS,
+    });
+  }
+
+  clearCookies(c: Context): void {
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    deleteCookie(c, DEVICE_COOKIE, { path: '/' });
+  }
+
+  /** The middleware: principal → policy → CSRF → per-request scope. */
+  middleware(): MiddlewareHandler<AppEnv> {
+    return async (c, next) => {
+      const principal = await this.principalOf(c);
+      const path = c.req.path;
+      const need = needOf(c.req.method, path);
+      if (!principal) {
+        // Only the auth routes are answered with stale credentials (so a user can sign in again).
+        this.clearCookies(c);
+        if (need !== 'public' || !path.startsWith('/api/auth'))
+          return c.json({ error: 'session expired or token revoked: sign in again' }, 401);
+      }
+      const p = principal ?? (this.production ? anonymous() : await this.demo());
+      c.set('principal', p);
+      if (p.scope) c.set('ctx', { ...c.var.ctx, scope: p.scope });
+
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+        // Cross-site state changes are refused outright; cookie sessions must also echo their CSRF token.
+        if (c.req.header('sec-fetch-site') === 'cross-site' || !sameOrigin(c))
+          return c.json({ error: 'cross-site request refused' }, 403);
+        if (p.viaCookie && !(p.csrf && safeEqual(c.req.header('x-csrf-token') ?? '', p.csrf)))
+          return c.json({ error: 'missing or wrong X-CSRF-Token' }, 403);
+      }
+
+      if (need === 'public') return next();
+      if (p.kind === 'anonymous') return c.json({ error: 'sign in required' }, 401);
+      const ok =
+        need === 'read|feeds.read'
+          ? p.permissions.has('read') || p.permissions.has('feeds.read')
+          : p.permissions.has(need);
+      if (!ok) {
+        await this.audit(c, {
+          action: 'access.denied',
+          target: `${c.req.method} ${path}`,
+          outcome: 'denied',
+          detail: { need },
+        });
+        return c.json({ error: `forbidden: needs permission ${need}` }, 403);
+      }
+      return next();
+    };
+  }
+}
+
+function opsPrincipal(): Principal {
+  return {
+    kind: 'ops',
+    id: null,
+    name: 'console',
+    displayName: 'Console',
+    roles: ['admin'],
+    permissions: new Set<Permission>(['admin', 'audit.read', 'feeds.read', 'read']),
+    viaCookie: false,
+  };
+}
+
+export function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (fwd) return fwd;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local'; // app.request() in tests has no socket
+  }
+}
+
+function isLoopback(addr: string): boolean {
+  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || addr === 'local';
+}
+
+/** An Origin header, when present, must name this server (browsers send it on every cross-origin POST). */
+function sameOrigin(c: Context): boolean {
+  const origin = c.req.header('origin');
+  if (!origin || origin === 'null') return origin !== 'null';
+  try {
+    return new URL(origin).host === (c.req.header('host') ?? new URL(c.req.url).host);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,255 @@
+// Administration: users, roles, wall devices, feed sources and the audit log (read, filter, export, verify).
+// Tokens are shown once, at creation. Every change is audited; the audit log itself has no write route.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { AUDIT_COLUMNS, verifyAudit } from '../auth/audit.ts';
+import { passwordProblem } from '../auth/crypto.ts';
+import { PERMISSIONS, ScopeAssignment } from '../auth/principal.ts';
+import { csvHeader, csvRows } from '../export/csv.ts';
+import type { Column } from '../export/table.ts';
+import { writeXlsx } from '../export/xlsx.ts';
+import { FEED_NAMES } from '../feeds/specs.ts';
+import { validate } from './validate.ts';
+
+const name = z.string().trim().min(1).max(100);
+const roleName = z.string().regex(/^[a-z_]{2,32}$/);
+const Id = z.object({ id: z.string().regex(/^[a-f0-9]{18}$/) });
+
+const UserCreate = z.object({
+  username: z.string().regex(/^[A-Za-z0-9._-]{3,50}$/, 'letters, digits, . _ - (3–50)'),
+  displayName: name,
+  password: z.string().min(1).max(200).optional(),
+  roles: z.array(roleName).min(1).max(10),
+  scope: ScopeAssignment.optional(),
+});
+const UserPatch = z.object({
+  displayName: name.optional(),
+  password: z.string().min(1).max(200).optional(),
+  roles: z.array(roleName).min(1).max(10).optional(),
+  scope: ScopeAssignment.nullable().optional(),
+  disabled: z.boolean().optional(),
+});
+const RolePut = z.object({
+  permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length),
+  scoped: z.boolean(),
+  description: z.string().max(300).optional(),
+});
+const DeviceCreate = z.object({
+  name,
+  /** The wall URL's query: slides=…&seconds=… */
+  playlist: z
+    .string()
+    .max(2000)
+    .regex(/^[A-Za-z0-9_.,;:=&()%+-]*$/, 'a /wall query string'),
+  scope: ScopeAssignment.optional(),
+});
+const SourceCreate = z.object({ name, feeds: z.array(z.enum(FEED_NAMES)).min(1) });
+const AuditQuery = z.object({
+  action: z.string().max(60).optional(),
+  actor: z.string().max(100).optional(),
+  outcome: z.enum(['ok', 'denied', 'failed']).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const AuditExport = AuditQuery.omit({ limit: true, offset: true }).extend({
+  format: z.enum(['csv', 'xlsx']).default('xlsx'),
+});
+
+const json64k = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) });
+
+function auditWhere(q: z.infer<typeof AuditExport>) {
+  return {
+    // Days are Vietnam days (UTC+7).
+    where: `($action IS NULL OR action = $action OR action LIKE $action || '.%') AND ($actor IS NULL OR actor = $actor)
+      AND ($outcome IS NULL OR outcome = $outcome)
+      AND ($from IS NULL OR ts >= CAST($from AS TIMESTAMPTZ) - INTERVAL 7 HOUR)
+      AND ($to IS NULL OR ts < CAST($to AS TIMESTAMPTZ) + INTERVAL 17 HOUR)`,
+    params: {
+      action: q.action ?? null,
+      actor: q.actor ?? null,
+      outcome: q.outcome ?? null,
+      from: q.from ?? null,
+      to: q.to ?? null,
+    },
+  };
+}
+
+const AUDIT_EXPORT_COLUMNS: Column[] = [
+  { key: 'seq', header: 'STT', kind: 'integer' },
+  { key: 'at', header: 'Thời điểm (UTC)', kind: 'text' },
+  { key: 'actor', header: 'Người/thiết bị', kind: 'text' },
+  { key: 'actorKind', header: 'Loại', kind: 'text' },
+  { key: 'action', header: 'Hành động', kind: 'text' },
+  { key: 'target', header: 'Đối tượng', kind: 'text' },
+  { key: 'outcome', header: 'Kết quả', kind: 'text' },
+  { key: 'ip', header: 'Địa chỉ', kind: 'text' },
+  { key: 'detail', header: 'Chi tiết', kind: 'text' },
+  { key: 'hash', header: 'Hash', kind: 'text' },
+];
+
+export const adminRoutes = new Hono<AppEnv>()
+  .use('/admin/*', json64k)
+  .get('/admin/users', async (c) => c.json({ users: await c.var.auth.accounts.listUsers() }))
+  .post('/admin/users', validate('json', UserCreate), async (c) => {
+    const auth = c.var.auth;
+    const u = c.req.valid('json');
+    if (await auth.accounts.userByName(u.username)) return c.json({ error: 'user name already exists' }, 409);
+    const roles = await auth.accounts.roles();
+    const unknown = u.roles.filter((r) => !roles.has(r));
+    if (unknown.length) return c.json({ error: `unknown roles: ${unknown.join(', ')}` }, 400);
+    if (u.password) {
+      const problem = passwordProblem(u.password, u.username);
+      if (problem) return c.json({ error: problem }, 400);
+    }
+    const id = await auth.accounts.createUser(u);
+    await auth.audit(c, {
+      action: 'user.create',
+      target: u.username,
+      outcome: 'ok',
+      detail: { roles: u.roles, scope: u.scope ?? null },
+    });
+    return c.json({ id }, 201);
+  })
+  .patch('/admin/users/:id', validate('param', Id), validate('json', UserPatch), async (c) => {
+    const auth = c.var.auth;
+    const { id } = c.req.valid('param');
+    const ch = c.req.valid('json');
+    const user = await auth.accounts.userById(id);
+    if (!user) return c.json({ error: 'no such user' }, 404);
+    if (ch.roles) {
+      const roles = await auth.accounts.roles();
+      const unknown = ch.roles.filter((r) => !roles.has(r));
+      if (unknown.length) return c.json({ error: `unknown roles: ${unknown.join(', ')}` }, 400);
+    }
+    if (ch.password) {
+      const problem = passwordProblem(ch.password, user.username);
+      if (problem) return c.json({ error: problem }, 400);
+    }
+    await auth.accounts.updateUser(id, ch);
+    const { password: _, ...logged } = ch;
+    await auth.audit(c, {
+      action: 'user.update',
+      target: user.username,
+      outcome: 'ok',
+      detail: { ...logged, passwordReset: ch.password !== undefined },
+    });
+    return c.json({ ok: true });
+  })
+  .get('/admin/roles', async (c) =>
+    c.json({ roles: [...(await c.var.auth.accounts.roles()).values()], permissions: PERMISSIONS }),
+  )
+  .put(
+    '/admin/roles/:name',
+    validate('param', z.object({ name: roleName })),
+    validate('json', RolePut),
+    async (c) => {
+      const auth = c.var.auth;
+      const { name: role } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await auth.accounts.setRole(role, body);
+      auth.invalidate();
+      await auth.audit(c, { action: 'role.update', target: role, outcome: 'ok', detail: body });
+      return c.json({ ok: true });
+    },
+  )
+  .get('/admin/devices', async (c) => c.json({ devices: await c.var.auth.accounts.listDevices() }))
+  .post('/admin/devices', validate('json', DeviceCreate), async (c) => {
+    const auth = c.var.auth;
+    const d = c.req.valid('json');
+    const r = await auth.accounts.createDevice({ ...d, createdBy: c.var.principal.name });
+    await auth.audit(c, { action: 'device.create', target: `${r.id} ${d.name}`, outcome: 'ok', detail: d });
+    // The only time the token is shown: the store keeps its HMAC.
+    return c.json(
+      { id: r.id, token: r.token, wallUrl: `/wall?${d.playlist ? `${d.playlist}&` : ''}device=${r.token}` },
+      201,
+    );
+  })
+  .delete('/admin/devices/:id', validate('param', Id), async (c) => {
+    const { id } = c.req.valid('param');
+    const ok = await c.var.auth.accounts.revoke('dev', id);
+    await c.var.auth.audit(c, { action: 'device.revoke', target: id, outcome: ok ? 'ok' : 'failed' });
+    return ok ? c.json({ ok: true }) : c.json({ error: 'no such active device' }, 404);
+  })
+  .get('/admin/sources', async (c) => c.json({ sources: await c.var.auth.accounts.listSources() }))
+  .post('/admin/sources', validate('json', SourceCreate), async (c) => {
+    const s = c.req.valid('json');
+    const r = await c.var.auth.accounts.createSource({ ...s, createdBy: c.var.principal.name });
+    await c.var.auth.audit(c, {
+      action: 'source.create',
+      target: `${r.id} ${s.name}`,
+      outcome: 'ok',
+      detail: s,
+    });
+    return c.json({ id: r.id, token: r.token }, 201);
+  })
+  .delete('/admin/sources/:id', validate('param', Id), async (c) => {
+    const { id } = c.req.valid('param');
+    const ok = await c.var.auth.accounts.revoke('src', id);
+    await c.var.auth.audit(c, { action: 'source.revoke', target: id, outcome: ok ? 'ok' : 'failed' });
+    return ok ? c.json({ ok: true }) : c.json({ error: 'no such active source' }, 404);
+  })
+  .get('/admin/audit', validate('query', AuditQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { where, params } = auditWhere({ ...q, format: 'csv' });
+    const [rows, total] = await Promise.all([
+      c.var.ctx.db.query(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where} ORDER BY seq DESC LIMIT $lim OFFSET $off`,
+        {
+          ...params,
+          lim: q.limit,
+          off: q.offset,
+        },
+      ),
+      c.var.ctx.db.query<{ n: number }>(`SELECT count(*) AS n FROM audit_log WHERE ${where}`, params),
+    ]);
+    return c.json({ total: total[0].n, limit: q.limit, offset: q.offset, rows });
+  })
+  .get('/admin/audit/verify', async (c) => c.json(await verifyAudit(c.var.ctx.db)))
+  .get('/admin/audit/export', validate('query', AuditExport), async (c) => {
+    const q = c.req.valid('query');
+    const { where, params } = auditWhere(q);
+    const rows = await c.var.ctx.db.query(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where} ORDER BY seq`,
+      params,
+    );
+    await c.var.auth.audit(c, {
+      action: 'export',
+      target: 'audit_log',
+      outcome: 'ok',
+      detail: { ...params, rows: rows.length },
+    });
+    const stamp = new Date().toISOString().slice(0, 10);
+    const headers = {
+      'Content-Disposition': `attachment; filename="audit_${stamp}.${q.format}"`,
+      'Cache-Control': 'no-store',
+      'X-Row-Count': String(rows.length),
+    };
+    if (q.format === 'csv')
+      return new Response(
+        csvHeader(AUDIT_EXPORT_COLUMNS, 'standard') + csvRows(rows, AUDIT_EXPORT_COLUMNS, 'standard'),
+        {
+          headers: { ...headers, 'Content-Type': 'text/csv; charset=utf-8' },
+        },
+      );
+    const { PassThrough, Readable } = await import('node:stream');
+    const out = new PassThrough();
+    const table = {
+      columns: AUDIT_EXPORT_COLUMNS,
+      chunks: (async function* () {
+        yield rows;
+      })(),
+    };
+    writeXlsx(out, table, [{ label: 'Nội dung', value: 'Nhật ký kiểm toán (audit log)' }], 'vi').catch((e) =>
+      out.destroy(e),
+    );
+    return new Response(Readable.toWeb(out) as ReadableStream, {
+      headers: {
+        ...headers,
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    });
+  });

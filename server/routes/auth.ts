@@ -1,0 +1,143 @@
+// Sign-in, sign-out, password change, who-am-I, and pairing a wall device. Every outcome is audited.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { passwordProblem, verifyPassword } from '../auth/crypto.ts';
+import { clientAddress, DEVICE_COOKIE } from '../auth/service.ts';
+import { validate } from './validate.ts';
+
+const Login = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) });
+const PasswordChange = z.object({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
+const DevicePair = z.object({ token: z.string().min(10).max(200) });
+
+const small = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) });
+
+const fmtTime = (ms: number) => new Date(ms + 7 * 3600_000).toISOString().slice(11, 16); // Asia/Ho_Chi_Minh, fixed UTC+7
+
+export const authRoutes = new Hono<AppEnv>()
+  .get('/auth/me', async (c) => {
+    const auth = c.var.auth;
+    const p = c.var.principal;
+    if (p.kind === 'device') {
+      const token = getCookie(c, DEVICE_COOKIE);
+      if (token) auth.setDeviceCookie(c, token); // sliding: a wall that keeps running keeps its cookie
+    }
+    return c.json({
+      mode: c.var.env.IOC_MODE,
+      signedIn: p.kind !== 'anonymous',
+      principal:
+        p.kind === 'anonymous'
+          ? null
+          : {
+              kind: p.kind,
+              name: p.name,
+              displayName: p.displayName,
+              roles: p.roles,
+              permissions: [...p.permissions],
+              scope: p.assignment ?? null,
+              playlist: p.playlist ?? null,
+            },
+      csrf: p.csrf ?? null,
+      oidc: !!c.var.env.IOC_OIDC_ISSUER,
+    });
+  })
+  .post('/auth/login', small, validate('json', Login), async (c) => {
+    const auth = c.var.auth;
+    const { username, password } = c.req.valid('json');
+    const ip = clientAddress(c, c.var.env.IOC_TRUST_PROXY);
+    const refuse = (v: { locked: boolean; retryAfterMs: number }) => {
+      const seconds = Math.ceil(v.retryAfterMs / 1000);
+      c.header('Retry-After', String(seconds));
+      return v.locked
+        ? c.json(
+            {
+              error: `Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau ${fmtTime(Date.now() + v.retryAfterMs)}`,
+              locked: true,
+              retryAfterSeconds: seconds,
+            },
+            423,
+          )
+        : c.json(
+            { error: `Vui lòng chờ ${seconds} giây rồi thử lại`, locked: false, retryAfterSeconds: seconds },
+            429,
+          );
+    };
+    const gate = auth.throttle.check(username, ip);
+    if (!gate.ok) {
+      await auth.audit(c, {
+        actor: username,
+        action: gate.locked ? 'auth.locked' : 'auth.throttled',
+        outcome: 'denied',
+      });
+      return refuse(gate);
+    }
+    const user = await auth.accounts.userByName(username);
+    const good = await verifyPassword(password, user?.passwordHash);
+    if (!user || !good || user.disabled) {
+      const next = auth.throttle.fail(username, ip);
+      await auth.audit(c, { actor: username, action: 'auth.login_failed', outcome: 'failed' });
+      if (!next.ok && next.locked) return refuse(next);
+      return c.json({ error: 'Sai tên đăng nhập hoặc mật khẩu' }, 401);
+    }
+    auth.throttle.succeed(username, ip);
+    const s = await auth.accounts.createSession(user.id, {
+      method: 'password',
+      ip,
+      userAgent: c.req.header('user-agent'),
+    });
+    auth.setSessionCookie(c, s.token, s.expires);
+    c.set('principal', { ...(await auth.accounts.userPrincipal(user)), csrf: s.csrf });
+    await auth.audit(c, { action: 'auth.login', outcome: 'ok', detail: { method: 'password' } });
+    return c.json({ ok: true, csrf: s.csrf, expires: s.expires.toISOString() });
+  })
+  .post('/auth/logout', async (c) => {
+    const p = c.var.principal;
+    if (p.sessionId) await c.var.auth.accounts.endSession(p.sessionId);
+    c.var.auth.clearCookies(c);
+    if (p.kind === 'user') await c.var.auth.audit(c, { action: 'auth.logout', outcome: 'ok' });
+    return c.json({ ok: true });
+  })
+  .post('/auth/password', small, validate('json', PasswordChange), async (c) => {
+    const auth = c.var.auth;
+    const p = c.var.principal;
+    if (p.kind !== 'user' || !p.id) return c.json({ error: 'sign in first' }, 401);
+    const { current, next } = c.req.valid('json');
+    const ip = clientAddress(c, c.var.env.IOC_TRUST_PROXY);
+    const gate = auth.throttle.check(p.name, ip);
+    if (!gate.ok)
+      return c.json(
+        { error: 'too many attempts', retryAfterSeconds: Math.ceil(gate.retryAfterMs / 1000) },
+        429,
+      );
+    const user = await auth.accounts.userById(p.id);
+    if (!user || !(await verifyPassword(current, user.passwordHash))) {
+      auth.throttle.fail(p.name, ip);
+      await auth.audit(c, { action: 'auth.password_change', target: p.name, outcome: 'failed' });
+      return c.json({ error: 'Mật khẩu hiện tại không đúng' }, 400);
+    }
+    const problem = passwordProblem(next, user.username);
+    if (problem) return c.json({ error: problem }, 400);
+    await auth.accounts.updateUser(user.id, { password: next }); // ends every session of the user
+    const s = await auth.accounts.createSession(user.id, {
+      method: 'password',
+      ip,
+      userAgent: c.req.header('user-agent'),
+    });
+    auth.setSessionCookie(c, s.token, s.expires);
+    await auth.audit(c, { action: 'auth.password_change', target: p.name, outcome: 'ok' });
+    return c.json({ ok: true, csrf: s.csrf });
+  })
+  .post('/auth/device', small, validate('json', DevicePair), async (c) => {
+    const auth = c.var.auth;
+    const { token } = c.req.valid('json');
+    const p = await auth.accounts.tokenPrincipal(token);
+    if (p?.kind !== 'device') {
+      await auth.audit(c, { action: 'device.pair', outcome: 'failed' });
+      return c.json({ error: 'unknown or revoked device token' }, 401);
+    }
+    auth.setDeviceCookie(c, token);
+    await auth.audit(c, { actor: p.name, action: 'device.pair', target: p.id, outcome: 'ok' });
+    return c.json({ ok: true, name: p.displayName, playlist: p.playlist });
+  });
