@@ -1,6 +1,7 @@
-// npm run bench -- [--scale N] [--runs N] [--quick]: load rates against DuckDB's own reader, query latency through
-// HTTP against the same answer in-process and against the engine's SQL alone, concurrency against a bare Hono
-// route, and peak memory — all measured side by side in one run. Reports; never fails on numbers.
+// npm run bench -- [--scale N] [--runs N] [--memory X] [--quick]: load rates against DuckDB's own reader, query
+// latency through HTTP against the same answer in-process and against the engine's SQL alone, the same SQL on
+// PostgreSQL 15 (bench/pg.ts), concurrency against a bare Hono route, and peak memory — all measured side by side
+// in one run. Reports; never fails on numbers.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -9,13 +10,16 @@ import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import { createApp } from '../server/app.ts';
+import type { Db, Params } from '../server/db/index.ts';
 import { generateDemo } from '../server/demo/generate.ts';
 import { parseEnv } from '../server/env.ts';
 import { listDeliveries, loadFiles } from '../server/feeds/folder.ts';
+import { FEED_NAMES } from '../server/feeds/specs.ts';
 import { computeCells } from '../server/kpis/engine.ts';
 import { comparisons, todayLocal } from '../server/kpis/period.ts';
 import { getBreakdown, getKpi, getSubsystems, type KpiContext } from '../server/kpis/service.ts';
 import { loadReferenceIfPresent, openStore, registryFrom } from '../server/store.ts';
+import { PG_SETTINGS, Postgres, sameRows, toPostgres } from './pg.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,9 +42,14 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 50);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = (s.length - 1) / 2;
+  return (s[Math.floor(m)] + s[Math.ceil(m)]) / 2;
+};
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const f1 = (n: number | null) => (n === null ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const time = async (fn: () => Promise<unknown>) => {
   const t = performance.now();
   await fn();
@@ -55,7 +64,8 @@ if (!existsSync(join(cacheDir, 'feeds'))) {
 const files = listDeliveries([join(cacheDir, 'feeds')]).files;
 const feedRows: Record<string, number> = {};
 
-// 2. Load: our loader (validation included) vs DuckDB's bare read into a table, same files, same run.
+// 2. Load: our loader (validation included) vs DuckDB's bare read into a table, same files, same run; each run
+// loads into a fresh store, and the figures are medians over the runs. The last run's store is queried below.
 const loadResults: {
   feed: string;
   rows: number;
@@ -65,44 +75,81 @@ const loadResults: {
   rowsPerS: number;
 }[] = [];
 const dbFile = join(cacheDir, 'bench.duckdb');
-for (const f of [dbFile, `${dbFile}.wal`, join(cacheDir, 'floor.duckdb'), join(cacheDir, 'floor.duckdb.wal')])
-  rmSync(f, { force: true });
 const env = parseEnv({
   IOC_DB: dbFile,
   IOC_DATA_DIR: cacheDir,
   ...(values.memory ? { IOC_DB_MEMORY: values.memory } : {}),
 });
-const db = await openStore(env);
-await loadReferenceIfPresent(db, cacheDir);
-const floorDb = await openStore(parseEnv({ IOC_DB: join(cacheDir, 'floor.duckdb') }));
-for (const feed of ['documents', 'dossiers', 'payments', 'reports']) {
-  const mine = files.filter((f) => f.feed === feed);
-  let rows = 0;
-  const oursMs = await time(async () => {
-    const r = await loadFiles(db, mine);
-    rows = r.reports.reduce((s, x) => s + x.accepted, 0);
-  });
-  const floorMs = await time(async () => {
-    for (const [i, f] of mine.entries()) {
-      const reader = f.path.endsWith('.parquet') ? `read_parquet('${f.path}')` : `read_csv('${f.path}')`;
-      await floorDb.exec(`CREATE TABLE ${feed}_${i} AS SELECT * FROM ${reader}`);
-    }
-  });
-  feedRows[feed] = rows;
+const FEEDS = ['documents', 'dossiers', 'payments', 'reports'];
+const loadMs: Record<string, { ours: number[]; floor: number[] }> = Object.fromEntries(
+  FEEDS.map((f) => [f, { ours: [], floor: [] }]),
+);
+let db: Db | undefined;
+for (let run = 0; run < runs; run++) {
+  db?.close();
+  for (const f of [
+    dbFile,
+    `${dbFile}.wal`,
+    join(cacheDir, 'floor.duckdb'),
+    join(cacheDir, 'floor.duckdb.wal'),
+  ])
+    rmSync(f, { force: true });
+  db = await openStore(env);
+  await loadReferenceIfPresent(db, cacheDir);
+  const floorDb = await openStore(
+    parseEnv({
+      IOC_DB: join(cacheDir, 'floor.duckdb'),
+      ...(values.memory ? { IOC_DB_MEMORY: values.memory } : {}),
+    }),
+  );
+  for (const feed of FEEDS) {
+    const mine = files.filter((f) => f.feed === feed);
+    let rows = 0;
+    const store = db;
+    loadMs[feed].ours.push(
+      await time(async () => {
+        const r = await loadFiles(store, mine);
+        rows = r.reports.reduce((s, x) => s + x.accepted, 0);
+      }),
+    );
+    loadMs[feed].floor.push(
+      await time(async () => {
+        for (const [i, f] of mine.entries()) {
+          const reader = f.path.endsWith('.parquet') ? `read_parquet('${f.path}')` : `read_csv('${f.path}')`;
+          await floorDb.exec(`CREATE TABLE ${feed}_${i} AS SELECT * FROM ${reader}`);
+        }
+      }),
+    );
+    feedRows[feed] = rows;
+  }
+  floorDb.close();
+  console.log(
+    `load run ${run + 1}/${runs}: ${FEEDS.map((f) => `${f} ${f1(loadMs[f].ours[run] / 1000)} s`).join(', ')}`,
+  );
+}
+for (const feed of FEEDS) {
+  const oursMs = median(loadMs[feed].ours);
+  const floorMs = median(loadMs[feed].floor);
   loadResults.push({
     feed,
-    rows,
+    rows: feedRows[feed],
     oursS: oursMs / 1000,
     floorS: floorMs / 1000,
     ratio: oursMs / floorMs,
-    rowsPerS: rows / (oursMs / 1000),
+    rowsPerS: feedRows[feed] / (oursMs / 1000),
   });
 }
-floorDb.close();
+if (!db) throw new Error('no runs');
 await db.checkpoint();
 const loadPeakRss = peakRss;
+const duckSettings = (
+  await db.query<{ threads: string; memory: string }>(
+    `SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory`,
+  )
+)[0];
 
 // 3. Queries: HTTP (uncached) vs the same answer in-process vs the engine's SQL alone.
+const store = db;
 const ctx: KpiContext = { db, registry: await registryFrom(db) };
 const app = createApp({ ...ctx, archiveDir: join(cacheDir, 'archive'), startedAt: new Date() }, env);
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -111,10 +158,24 @@ const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const to = todayLocal();
 const range = { from: `${to.slice(0, 4)}-01-01`, to };
 const q = `from=${range.from}&to=${range.to}`;
-/** Makes every cached answer unreachable: each measured request computes from the store. */
+/**
+ * Makes every cached answer unreachable, so each measured request computes from the store — except feed freshness,
+ * which the server keeps per minute whatever the answers do and which is not a KPI answer's work (recomputing it
+ * on every call added ~15 ms to each figure). The data do not change during the query phase.
+ */
+let nonce = 0;
+const versionOf = db.versionOf.bind(db);
+db.versionOf = (feeds) => (feeds === FEED_NAMES ? versionOf(feeds) : `${versionOf(feeds)}.q${nonce}`);
 const uncache = () => {
-  db.baseVersion++;
+  nonce++;
 };
+/** Every statement the store runs while `captured` is set (the SQL of one answer, replayed on both engines). */
+let captured: { sql: string; params: Params }[] | null = null;
+const rawQuery = db.query.bind(db);
+db.query = ((sql: string, params: Params = {}) => {
+  captured?.push({ sql, params });
+  return rawQuery(sql, params);
+}) as Db['query'];
 
 interface QueryCase {
   name: string;
@@ -133,7 +194,7 @@ const kpiCase = (id: string): QueryCase => {
     name: id,
     url: `/api/kpis/${id}?${q}`,
     inProcess: () => getKpi(ctx, id, range, {}),
-    sqlOnly: kpi.kind === 'index' ? undefined : () => computeCells(db, kpi, branches, {}),
+    sqlOnly: kpi.kind === 'index' ? undefined : () => computeCells(store, kpi, branches, {}),
   };
 };
 const cases: QueryCase[] = [
@@ -193,13 +254,121 @@ for (const c of cases) {
   });
 }
 
-// 4. Concurrency: N clients polling the overview and a subsystem KPI (cached answers, as a wall sees them),
+// 4. The same SQL on PostgreSQL 15. Each case's statements (captured from one uncached in-process answer) run one
+// after another on one connection of each engine: the same warm-up (one run, whose answers are compared), then
+// the same number of timed runs, interleaved so that machine noise falls on both.
+const statements = new Map<string, { sql: string; params: Params }[]>();
+for (const c of cases) {
+  uncache();
+  captured = [];
+  await c.inProcess();
+  statements.set(c.name, captured);
+  captured = null;
+}
+const pgResults: {
+  name: string;
+  statements: number;
+  duckP50: number;
+  pgP50: number | null;
+  /** The same with `SET jit = off` (full runs only): how much of PostgreSQL's time is JIT compilation. */
+  pgNoJitP50: number | null;
+  ratio: number | null;
+  same: boolean | null;
+  error?: string;
+}[] = [];
+let pgInfo: (Postgres['info'] & { skipped?: undefined }) | { skipped: string } | undefined;
+const located = Postgres.locate();
+if ('missing' in located) {
+  pgInfo = { skipped: located.missing };
+  console.log(`PostgreSQL section skipped: ${located.missing}`);
+} else {
+  let pgdb: Postgres | undefined;
+  try {
+    console.log('PostgreSQL: starting the bench cluster (loading the data unless already loaded)…');
+    pgdb = await Postgres.start({
+      dir: join(ROOT, '.cache', 'bench', `pg-${scale}`),
+      bin: located.bin,
+      duck: store,
+      signature: JSON.stringify({ cacheDir, feedRows, ddl: 1 }),
+    });
+    pgInfo = pgdb.info;
+    for (const c of cases) {
+      const stmts = statements.get(c.name) ?? [];
+      const pgSql = stmts.map((st) => toPostgres(st.sql, st.params, pgdb!.columns));
+      const duck: number[] = [];
+      const pgt: number[] = [];
+      const noJit: number[] = [];
+      const pgReps = quick ? 1 : reps;
+      let same: boolean | null = true;
+      let error: string | undefined;
+      try {
+        for (const [i, st] of stmts.entries()) {
+          const a = await rawQuery(st.sql, st.params);
+          const b = await pgdb.query(pgSql[i]);
+          same = same && sameRows(a as Record<string, unknown>[], b);
+        }
+        for (let i = 0; i < pgReps; i++) {
+          duck.push(
+            await time(async () => {
+              for (const st of stmts) await rawQuery(st.sql, st.params);
+            }),
+          );
+          pgt.push(
+            await time(async () => {
+              for (const q of pgSql) await pgdb!.query(q);
+            }),
+          );
+        }
+        if (!quick) {
+          await pgdb.query('SET jit = off');
+          for (const q of pgSql) await pgdb.query(q);
+          for (let i = 0; i < pgReps; i++)
+            noJit.push(
+              await time(async () => {
+                for (const q of pgSql) await pgdb!.query(q);
+              }),
+            );
+          await pgdb.query('RESET jit');
+        }
+      } catch (e) {
+        error = (e as Error).message.split('\n')[0];
+        same = null;
+      }
+      pgResults.push({
+        name: c.name,
+        statements: stmts.length,
+        duckP50: duck.length ? median(duck) : Number.NaN,
+        pgP50: pgt.length === pgReps ? median(pgt) : null,
+        pgNoJitP50: noJit.length === pgReps ? median(noJit) : null,
+        ratio: pgt.length === pgReps ? median(pgt) / median(duck) : null,
+        same,
+        ...(error ? { error } : {}),
+      });
+    }
+  } catch (e) {
+    pgInfo = { skipped: `PostgreSQL failed: ${(e as Error).message.split('\n')[0]}` };
+    console.log(`PostgreSQL section skipped: ${pgInfo.skipped}`);
+  } finally {
+    await pgdb?.stop();
+  }
+}
+const ratios = pgResults.map((r) => r.ratio).filter((r): r is number => r !== null && r > 0);
+const geomean = (xs: number[]) =>
+  xs.length ? Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length) : null;
+const pgGeomean = geomean(ratios);
+const overheads = queryResults.map((q) => {
+  const raw = pgResults.find((r) => r.name === q.name)?.duckP50;
+  return raw ? q.p50 / raw : null;
+});
+const overheadGeomean = geomean(overheads.filter((x): x is number => x !== null));
+
+// 5. Concurrency: N clients polling the overview and a subsystem KPI (cached answers, as a wall sees them),
 // beside a bare Hono route on the same machine in the same run.
 const hello = new Hono().get('/', (c) => c.text('hello'));
 const helloServer = serve({ fetch: hello.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((r) => helloServer.once('listening', r));
 const helloUrl = `http://127.0.0.1:${(helloServer.address() as AddressInfo).port}/`;
-const duration = quick ? 2 : 10;
+const duration = quick ? 1 : 10;
 const concurrency: {
   target: string;
   connections: number;
@@ -229,7 +398,7 @@ helloServer.close();
 server.close();
 clearInterval(sampler);
 
-// 5. Output: JSON + Markdown under bench/results/, the latest summary committed as bench/results/README.md.
+// 6. Output: JSON + Markdown under bench/results/, the latest summary committed as bench/results/README.md.
 const storeMb = readdirSync(cacheDir).filter((f) => f.startsWith('bench.duckdb')).length
   ? Math.round((await import('node:fs')).statSync(dbFile).size / 1e6)
   : 0;
@@ -242,15 +411,54 @@ const result = {
   rows: feedRows,
   storeMb,
   load: loadResults,
-  queries: queryResults,
+  loadRunsMs: loadMs,
+  queries: queryResults.map((q, i) => ({ ...q, httpOverRawSql: overheads[i] })),
+  overheadGeomean,
+  postgres: {
+    info: pgInfo,
+    requestedSettings: PG_SETTINGS,
+    geomeanRatio: pgGeomean,
+    queries: pgResults,
+    statements: Object.fromEntries(statements),
+  },
   concurrency,
   memory: {
     loadPeakRssMb: Math.round(loadPeakRss / 1e6),
     peakRssMb: Math.round(peakRss / 1e6),
     duckdbMemoryLimit: values.memory ?? 'default',
+    duckdbSettings: duckSettings,
   },
 };
-const f1 = (n: number | null) => (n === null ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const pgSection: string[] =
+  !pgInfo || 'skipped' in pgInfo
+    ? ['## DuckDB vs PostgreSQL 15', '', `Skipped: ${pgInfo?.skipped ?? 'not run'}.`, '']
+    : [
+        `## DuckDB vs PostgreSQL ${pgInfo.version} (same SQL, same data, same run), ms`,
+        '',
+        `Each query's statements as the engine ran them for one uncached answer, run one after another on one ` +
+          `connection of each engine: one warm-up run each (answers compared), then ${quick ? 1 : reps} timed runs each, ` +
+          'interleaved. PostgreSQL gets the SQL through `toPostgres()` (bench/pg.ts: literals for parameters, ' +
+          '`GROUP BY ALL`, `QUALIFY`, `EXCLUDE`, `DOUBLE`, `epoch()`, a FULL JOIN on `IS NOT DISTINCT FROM`, an ' +
+          'unaliased derived table) and the two report views rewritten in its dialect.',
+        '',
+        `DuckDB: threads ${duckSettings.threads}, memory_limit ${duckSettings.memory}. PostgreSQL: ` +
+          `${Object.entries(pgInfo.settings)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}; data ${pgInfo.dataMb} MB with ${pgInfo.indexes.length} indexes ` +
+          `(${pgInfo.indexes.join('; ')}), VACUUM (FREEZE, ANALYZE) after COPY; ` +
+          `load + index + vacuum ${f1(pgInfo.loadS)} s${pgInfo.cached ? ' (cluster reused from an earlier run)' : ''}.`,
+        '',
+        '| query | statements | DuckDB p50 | PostgreSQL p50 | PG ÷ DuckDB | same answers | PG p50 jit off | HTTP ÷ DuckDB SQL |',
+        '|---|---:|---:|---:|---:|---|---:|---:|',
+        ...pgResults.map((r) => {
+          const ovh = overheads[queryResults.findIndex((q) => q.name === r.name)] ?? null;
+          return `| ${r.name} | ${r.statements} | ${f1(r.duckP50)} | ${f1(r.pgP50)} | ${r.ratio === null ? (r.error ? `error: ${r.error.slice(0, 60)}` : '—') : `${r.ratio.toFixed(1)}×`} | ${r.same === null ? '—' : r.same ? 'yes' : '**no**'} | ${f1(r.pgNoJitP50)} | ${ovh === null ? '—' : ovh.toFixed(2)} |`;
+        }),
+        '',
+        `Geometric mean PG ÷ DuckDB over ${ratios.length} queries: **${pgGeomean === null ? '—' : `${pgGeomean.toFixed(1)}×`}**. ` +
+          `Geometric mean HTTP ÷ DuckDB SQL (our overhead over the raw SQL): **${overheadGeomean === null ? '—' : overheadGeomean.toFixed(2)}**.`,
+        '',
+      ];
 const md = [
   `# Benchmark — scale ${scale} (${from} → ${to}), ${new Date().toISOString().slice(0, 16)}Z, ${quick ? 'quick' : `${runs} runs`}`,
   '',
@@ -276,6 +484,7 @@ const md = [
       `| ${r.name} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.inProcessP50)} | ${f1(r.sqlP50)} | ${r.httpOverInProcess.toFixed(2)} | ${f1(r.cachedP50)} |`,
   ),
   '',
+  ...pgSection,
   `## Concurrency (${duration} s each, cached answers)`,
   '',
   '| target | clients | req/s | p99 ms | errors | non-2xx |',
@@ -297,7 +506,8 @@ console.log(md);
 const slowest = [...queryResults].sort((a, b) => b.p50 - a.p50)[0];
 console.log(
   `bench: load ${Math.round(loadResults.reduce((s, l) => s + l.rows, 0) / loadResults.reduce((s, l) => s + l.oursS, 0))} rows/s, ` +
-    `slowest query ${slowest.name} ${f1(slowest.p50)} ms p50, overview ${f1(queryResults[0].p50)} ms, peak RSS ${result.memory.peakRssMb} MB`,
+    `slowest query ${slowest.name} ${f1(slowest.p50)} ms p50, overview ${f1(queryResults[0].p50)} ms, ` +
+    `PG ÷ DuckDB geomean ${pgGeomean === null ? '—' : pgGeomean.toFixed(1)}, peak RSS ${result.memory.peakRssMb} MB`,
 );
 db.close();
 process.exit(0);
