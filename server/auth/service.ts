@@ -164,8 +164,9 @@ export class Auth {
       const need = needOf(c.req.method, path);
       if (!principal) {
         // Only the auth routes are answered with stale credentials (so a user can sign in again).
+        // Stale credentials: public routes (sign-in among them) still answer, as to a visitor without them.
         this.clearCookies(c);
-        if (need !== 'public' || !path.startsWith('/api/auth'))
+        if (need !== 'public')
           return c.json({ error: 'session expired or token revoked: sign in again' }, 401);
       }
       const p = principal ?? (this.production ? anonymous() : await this.demo());

@@ -56,11 +56,17 @@ export const authRoutes = new Hono<AppEnv>()
               error: `Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau ${fmtTime(Date.now() + v.retryAfterMs)}`,
               locked: true,
               retryAfterSeconds: seconds,
+              retryAfterMs: v.retryAfterMs,
             },
             423,
           )
         : c.json(
-            { error: `Vui lòng chờ ${seconds} giây rồi thử lại`, locked: false, retryAfterSeconds: seconds },
+            {
+              error: `Vui lòng chờ ${seconds} giây rồi thử lại`,
+              locked: false,
+              retryAfterSeconds: seconds,
+              retryAfterMs: v.retryAfterMs,
+            },
             429,
           );
     };
