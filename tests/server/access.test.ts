@@ -42,8 +42,8 @@ describe('role × endpoint matrix (production mode)', () => {
       ['analyst', ['analyst'], { units: ['227'] }],
       ['operator', ['operator'], undefined],
       ['admin', ['admin'], undefined],
-    ] as const) {
-      const s = await signedIn(auth, [...roles], scope);
+    ] as [string, string[], { units: string[] } | undefined][]) {
+      const s = await signedIn(auth, roles, scope);
       P[name] = { headers: s.headers, csrf: s.csrf };
     }
     const dev = await auth.accounts.createDevice({
