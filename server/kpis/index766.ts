@@ -2,7 +2,8 @@
 // pro-rata `max × min(1, rate ÷ fullAt)`. Rates come from the engine (same filters, same SQL path);
 // indicators our feeds cannot measure are listed as "no data" and the total is marked partial.
 import type { Db } from '../db/index.ts';
-import { type Branch, computeCells, type Scope } from './engine.ts';
+import { computeCellsBatch } from './batch.ts';
+import type { Branch, Scope } from './engine.ts';
 import { type Dimension, type Filters, type Kpi, KpiSchema, type MeasureInput } from './types.ts';
 
 export const METHODOLOGY = '766-portal-2025';
@@ -232,13 +233,32 @@ export async function index766(
   opts: { dim?: Dimension; scope?: Scope; transparency?: Map<string, number | null> } = {},
 ): Promise<Map<string, Map<string | null, IndexScore>>> {
   const rates = new Map<string, Map<string, Map<string | null, number | null>>>(); // component → period → key → rate
-  for (const c of [...COMPONENTS, UNSATISFIED]) {
+  // The components share their rows: one query per source and time column (batch.ts), not one per component;
+  // the procedure catalogue is province-wide (no filters, no breakdown).
+  const all = [...COMPONENTS, UNSATISFIED].map((c) => {
     const kpi = asKpi(c);
-    const catalogue = kpi.numerator.source === 'procedures';
-    const cells = await computeCells(db, kpi, branches, catalogue ? {} : filters, {
-      dim: catalogue ? undefined : opts.dim,
-      scope: opts.scope,
-    });
+    return { c, kpi, catalogue: kpi.numerator.source === 'procedures' };
+  });
+  const cat = all.filter((x) => x.catalogue);
+  const fed = all.filter((x) => !x.catalogue);
+  const [catCells, fedCells] = await Promise.all([
+    computeCellsBatch(
+      db,
+      cat.map((x) => ({ kpi: x.kpi, branches, filters: {} })),
+      { scope: opts.scope },
+    ),
+    computeCellsBatch(
+      db,
+      fed.map((x) => ({ kpi: x.kpi, branches, filters })),
+      { dim: opts.dim, scope: opts.scope },
+    ),
+  ]);
+  const cellsOf = new Map([
+    ...cat.map((x, i) => [x.c.id, catCells[i]] as const),
+    ...fed.map((x, i) => [x.c.id, fedCells[i]] as const),
+  ]);
+  for (const { c, catalogue } of all) {
+    const cells = cellsOf.get(c.id)!;
     const byPeriod = new Map<string, Map<string | null, number | null>>();
     for (const cell of cells) {
       const m = byPeriod.get(cell.period) ?? new Map();

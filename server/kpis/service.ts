@@ -3,6 +3,7 @@
 import type { Db } from '../db/index.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
 import { type FeedStatus, getFeedStatus } from '../feeds/status.ts';
+import { CellBatcher } from './batch.ts';
 import {
   type Branch,
   cellParts,
@@ -37,6 +38,8 @@ export interface KpiContext {
   db: Db;
   registry: Registry;
   scope?: Scope;
+  /** Set by a page asking for many answers at once (the overview): their queries are batched (batch.ts). */
+  batch?: CellBatcher;
 }
 
 /**
@@ -103,6 +106,10 @@ function scoreValue(kpi: Kpi, s: IndexScore | undefined): number | null {
   return group === 'total' ? s.total : (s.groups[group as keyof IndexScore['groups']] ?? null);
 }
 
+/** computeCells, through the page's batcher when there is one. */
+const cellsVia = (ctx: KpiContext): OmitThisParameter<CellBatcher['cells']> =>
+  ctx.batch ? ctx.batch.cells.bind(ctx.batch) : (kpi, b, f, opts) => computeCells(ctx.db, kpi, b, f, opts);
+
 /**
  * The reported transparency score (index766_transparency) per branch, if the indicator exists. It is reported for
  * the province (the public portal is province-wide), so agencies and communes share it.
@@ -110,18 +117,23 @@ function scoreValue(kpi: Kpi, s: IndexScore | undefined): number | null {
 export async function transparencyScores(ctx: KpiContext, branches: Branch[], filters: Filters) {
   const t = [...ctx.registry.kpis.values()].find((k) => k.indicator === 'index766_transparency');
   if (!t) return undefined;
-  const cells = await computeCells(ctx.db, t, branches, { unit: filters.unit }, { scope: ctx.scope });
+  const cells = await cellsVia(ctx)(t, branches, { unit: filters.unit }, { scope: ctx.scope });
   return new Map(cells.map((c) => [c.period, c.numerator]));
 }
 
 /** Values of a KPI for several branches (periods), optionally by a dimension. */
 async function cellsFor(ctx: KpiContext, kpi: Kpi, branches: Branch[], filters: Filters, dim?: Dimension) {
   if (kpi.kind === 'index') {
-    const scores = await index766(ctx.db, branches, filters, {
-      dim,
-      scope: ctx.scope,
-      transparency: await transparencyScores(ctx, branches, filters),
-    });
+    const score = async () =>
+      index766(ctx.db, branches, filters, {
+        dim,
+        scope: ctx.scope,
+        transparency: await transparencyScores(ctx, branches, filters),
+      });
+    // The 766 KPIs of one page share one computation of the scores.
+    const scores = await (ctx.batch
+      ? ctx.batch.once(`index766:${JSON.stringify([branches, filters, dim ?? null])}`, score)
+      : score());
     return branches.flatMap((b) =>
       [...(scores.get(b.key)?.entries() ?? [])].map(([key, s]) => ({
         period: b.key,
@@ -133,7 +145,7 @@ async function cellsFor(ctx: KpiContext, kpi: Kpi, branches: Branch[], filters: 
       })),
     );
   }
-  const cells = await computeCells(ctx.db, kpi, branches, filters, { dim, scope: ctx.scope });
+  const cells = await cellsVia(ctx)(kpi, branches, filters, { dim, scope: ctx.scope });
   return cells.map((c) => {
     return { ...c, ...cellParts(kpi, c.numerator, c.denominator), score: undefined };
   });
@@ -379,6 +391,7 @@ export async function getSubsystems(
   range: Range,
   filters: Filters,
 ): Promise<SubsystemSummary[]> {
+  ctx = { ...ctx, batch: new CellBatcher(ctx.db, ctx.scope) };
   return Promise.all(
     // The list itself obeys the scope: subsystems outside it are not listed (their KPIs answer 403).
     ctx.registry.subsystems.filter((s) => subsystemInScope(ctx.scope, s.id)).map(async (s) => {

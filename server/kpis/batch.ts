@@ -1,0 +1,169 @@
+// Fewer queries per page. KPI measures that read the same rows (same source table, time column, filters and
+// periods) are answered by ONE query with an aggregate per measure — `count(*) FILTER (WHERE …)` — instead of one
+// query each: the overview's 36 headline KPIs and the QĐ 766 components scan each fact table a few times, not
+// dozens. The numbers are computeCells' (engine.ts): the same filterSql() (so role scoping stays in its one place),
+// the same conditions, periods and aggregates, one row per period. Requests with a breakdown dimension are not
+// merged (a key missing for one measure must stay missing): they run per KPI, concurrently.
+import type { Db, Params } from '../db/index.ts';
+import { type Branch, computeCells, filterSql, type RawCell, type Scope } from './engine.ts';
+import { addDays, localEndExclusive, localStart } from './period.ts';
+import { SOURCE_DEFS } from './sources.ts';
+import type { Dimension, Filters, Kpi, Measure } from './types.ts';
+
+export interface CellRequest {
+  kpi: Kpi;
+  branches: Branch[];
+  filters: Filters;
+}
+
+const AGG: Record<Measure['agg'], (e: string) => string> = {
+  count: () => 'count(*)',
+  sum: (e) => `sum(${e})`,
+  avg: (e) => `avg(${e})`,
+  max: (e) => `max(${e})`,
+  count_distinct: (e) => `count(DISTINCT ${e})`,
+};
+
+interface Group {
+  measure: Measure; // the first: source, table, time column
+  branches: Branch[];
+  filters: Filters;
+  /** Distinct measures (by definition) and the value each gets per period. */
+  slots: Map<string, { m: Measure; values?: Map<string, number | null> }>;
+  done?: Promise<void>;
+}
+
+/** The cells of each request, as computeCells(db, kpi, branches, filters, { scope }) gives them; one promise each. */
+export function batchCells(db: Db, reqs: CellRequest[], scope?: Scope): Promise<RawCell[]>[] {
+  const groups = new Map<string, Group>();
+  const plans = reqs.map((r) => {
+    try {
+      const ms = [r.kpi.numerator, ...(r.kpi.denominator ? [r.kpi.denominator] : [])];
+      return ms.map((m) => {
+        filterSql(m.source, r.filters, scope, {}); // refuses what computeCells would refuse, per request
+        const table = m.from ?? SOURCE_DEFS[m.source].table;
+        const key = JSON.stringify([m.source, table, m.time ?? null, m.timeType, r.branches, r.filters]);
+        let g = groups.get(key);
+        if (!g) {
+          g = { measure: m, branches: r.branches, filters: r.filters, slots: new Map() };
+          groups.set(key, g);
+        }
+        const slot = JSON.stringify([m.agg, m.expr ?? null, m.where ?? null]);
+        if (!g.slots.has(slot)) g.slots.set(slot, { m });
+        return { g, slot };
+      });
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  for (const g of groups.values()) g.done = runGroup(db, g, scope);
+  return reqs.map(async (r, i) => {
+    const plan = plans[i];
+    if (plan instanceof Error) throw plan;
+    await Promise.all(plan.map((p) => p.g.done));
+    const [num, den] = plan.map((p) => p.g.slots.get(p.slot)!.values!);
+    return r.branches.map((b) => ({
+      period: b.key,
+      key: null,
+      numerator: num.get(b.key) ?? null,
+      denominator: den ? (den.get(b.key) ?? null) : null,
+    }));
+  });
+}
+
+/** Cells of several KPIs; without a dimension batched (batchCells), with one per KPI and concurrently. */
+export function computeCellsBatch(
+  db: Db,
+  reqs: CellRequest[],
+  opts: { dim?: Dimension; scope?: Scope } = {},
+): Promise<RawCell[][]> {
+  if (opts.dim) return Promise.all(reqs.map((r) => computeCells(db, r.kpi, r.branches, r.filters, opts)));
+  return Promise.all(batchCells(db, reqs, opts.scope));
+}
+
+/** One query for a group: per period, one aggregate per measure over the rows of the group's source and period. */
+async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<void> {
+  const params: Params = {};
+  const m0 = g.measure;
+  const f = filterSql(m0.source, g.filters, scope, params);
+  const table = m0.from ?? SOURCE_DEFS[m0.source].table;
+  const slots = [...g.slots.values()];
+  const parts = g.branches.map((b, i) => {
+    const p = `b${i}`;
+    params[`${p}k`] = b.key;
+    params[`${p}s`] = localStart(b.range.from);
+    params[`${p}e`] = localEndExclusive(b.range.to);
+    params[`${p}sd`] = b.range.from;
+    params[`${p}ed`] = addDays(b.range.to, 1);
+    const sub = (sql: string) =>
+      sql
+        .replaceAll('{start}', `CAST($${p}s AS TIMESTAMPTZ)`)
+        .replaceAll('{end}', `CAST($${p}e AS TIMESTAMPTZ)`)
+        .replaceAll('{startDate}', `CAST($${p}sd AS DATE)`)
+        .replaceAll('{endDate}', `CAST($${p}ed AS DATE)`);
+    const where = [...f.where];
+    if (m0.time) {
+      const t = `s."${m0.time}"`;
+      where.push(
+        m0.timeType === 'date'
+          ? `${t} >= CAST($${p}sd AS DATE) AND ${t} < CAST($${p}ed AS DATE)`
+          : `${t} >= CAST($${p}s AS TIMESTAMPTZ) AND ${t} < CAST($${p}e AS TIMESTAMPTZ)`,
+      );
+    }
+    const aggs = slots.map(({ m }, j) => {
+      const agg = AGG[m.agg](m.expr ?? '*');
+      return `${m.where ? `${agg} FILTER (WHERE ${m.where})` : agg} AS v${j}`;
+    });
+    return sub(`SELECT $${p}k AS period, ${aggs.join(', ')}
+      FROM ${table} s ${[...f.joins].join(' ')}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`);
+  });
+  const rows = await db.query<Record<string, number | string | null>>(parts.join('\nUNION ALL\n'), params);
+  slots.forEach((s, j) => {
+    s.values = new Map(rows.map((r) => [String(r.period), r[`v${j}`] as number | null]));
+  });
+}
+
+/**
+ * Collects the cell requests made while a page's answers are being built (one turn of the event loop) and answers
+ * them with batchCells; also computes a shared part of several answers once (`once`). One per page request.
+ */
+export class CellBatcher {
+  private queue: { req: CellRequest; resolve: (c: RawCell[]) => void; reject: (e: unknown) => void }[] = [];
+  private memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly scope: Scope | undefined,
+  ) {}
+
+  /** computeCells(db, kpi, branches, filters, opts), batched with the other requests of this turn. */
+  cells(kpi: Kpi, branches: Branch[], filters: Filters, opts: { dim?: Dimension; scope?: Scope } = {}) {
+    if (opts.dim || opts.scope !== this.scope) return computeCells(this.db, kpi, branches, filters, opts);
+    return new Promise<RawCell[]>((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ req: { kpi, branches, filters }, resolve, reject });
+    });
+  }
+
+  once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = make();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  private flush(): void {
+    const q = this.queue;
+    this.queue = [];
+    batchCells(
+      this.db,
+      q.map((x) => x.req),
+      this.scope,
+    ).forEach((p, i) => {
+      p.then(q[i].resolve, q[i].reject);
+    });
+  }
+}
