@@ -1,6 +1,17 @@
 // The OpenAPI 3.1 document, generated from the zod schemas the routes validate with (z.toJSONSchema, input side):
 // the route table below names each route and its schemas; nothing about a parameter is written twice.
 import { type ZodType, z } from 'zod';
+import {
+  AuditExport,
+  AuditQuery,
+  DeviceCreate,
+  Id,
+  RolePut,
+  SourceCreate,
+  UserCreate,
+  UserPatch,
+} from '../routes/admin.ts';
+import { DevicePair, Login, PasswordChange } from '../routes/auth.ts';
 import { GeoUnitsQuery } from '../routes/geo.ts';
 import {
   BreakdownQuery,
@@ -14,7 +25,7 @@ import {
 } from '../routes/schemas.ts';
 
 interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Hono path (`:id`), turned into OpenAPI's `{id}`. */
   path: string;
   summary: string;
@@ -24,6 +35,8 @@ interface RouteDoc {
   /** Media types of a successful answer; JSON when omitted. */
   produces?: string[];
   body?: string[];
+  /** A JSON request body validated by this schema. */
+  json?: ZodType;
 }
 
 export const ROUTES: RouteDoc[] = [
@@ -119,6 +132,112 @@ export const ROUTES: RouteDoc[] = [
     tag: 'geo',
     query: GeoUnitsQuery,
   },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    summary: 'Who is signed in: roles, permissions, scope, CSRF token',
+    tag: 'access',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in (sets the session cookie)',
+    tag: 'access',
+    json: Login,
+  },
+  { method: 'post', path: '/api/auth/logout', summary: 'Sign out', tag: 'access' },
+  {
+    method: 'post',
+    path: '/api/auth/password',
+    summary: 'Change the own password (ends other sessions)',
+    tag: 'access',
+    json: PasswordChange,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/device',
+    summary: 'Pair a wall device with its token (sets the device cookie)',
+    tag: 'access',
+    json: DevicePair,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/start',
+    summary: 'Single sign-on: redirect to the OpenID Connect provider',
+    tag: 'access',
+    query: z.object({ next: z.string().optional() }),
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/callback',
+    summary: 'Single sign-on: the provider returns here (sets the session cookie)',
+    tag: 'access',
+  },
+  { method: 'get', path: '/api/admin/users', summary: 'Users', tag: 'admin' },
+  { method: 'post', path: '/api/admin/users', summary: 'Create a user', tag: 'admin', json: UserCreate },
+  {
+    method: 'patch',
+    path: '/api/admin/users/:id',
+    summary: 'Change a user: roles, scope, disabled, password',
+    tag: 'admin',
+    param: Id,
+    json: UserPatch,
+  },
+  { method: 'get', path: '/api/admin/roles', summary: 'Roles and the permissions they grant', tag: 'admin' },
+  {
+    method: 'put',
+    path: '/api/admin/roles/:name',
+    summary: 'Create or change a role',
+    tag: 'admin',
+    param: z.object({ name: z.string() }),
+    json: RolePut,
+  },
+  { method: 'get', path: '/api/admin/devices', summary: 'Wall devices', tag: 'admin' },
+  {
+    method: 'post',
+    path: '/api/admin/devices',
+    summary: 'Create a wall device (the token is shown once)',
+    tag: 'admin',
+    json: DeviceCreate,
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/devices/:id',
+    summary: 'Revoke a wall device',
+    tag: 'admin',
+    param: Id,
+  },
+  { method: 'get', path: '/api/admin/sources', summary: 'Feed sources', tag: 'admin' },
+  {
+    method: 'post',
+    path: '/api/admin/sources',
+    summary: 'Create a feed source token (shown once)',
+    tag: 'admin',
+    json: SourceCreate,
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/sources/:id',
+    summary: 'Revoke a feed source',
+    tag: 'admin',
+    param: Id,
+  },
+  {
+    method: 'get',
+    path: '/api/admin/audit',
+    summary: 'The audit log, filtered',
+    tag: 'admin',
+    query: AuditQuery,
+  },
+  { method: 'get', path: '/api/admin/audit/verify', summary: 'Check the audit hash chain', tag: 'admin' },
+  {
+    method: 'get',
+    path: '/api/admin/audit/export',
+    summary: 'The audit log as XLSX or CSV',
+    tag: 'admin',
+    query: AuditExport,
+    produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
+  },
 ];
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; required?: string[]; [k: string]: unknown };
@@ -173,6 +292,22 @@ export function openApiDocument(version: string) {
       tags: [r.tag],
       operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/[/_-]+(\w)/g, (_, ch: string) => ch.toUpperCase())}`,
       parameters: [...parameters(r.param, 'path'), ...parameters(r.query, 'query')],
+      ...(r.json
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: z.toJSONSchema(r.json, {
+                    io: 'input',
+                    unrepresentable: 'any',
+                    target: 'draft-2020-12',
+                  }),
+                },
+              },
+            },
+          }
+        : {}),
       ...(r.body
         ? {
             requestBody: {
@@ -194,8 +329,11 @@ export function openApiDocument(version: string) {
           ),
         },
         '400': ERROR,
+        '401': { ...ERROR, description: 'Not signed in, session expired or token revoked' },
+        '403': { ...ERROR, description: 'Not permitted, or outside the caller’s scope' },
         '404': ERROR,
       },
+      security: [{ session: [] }, { bearer: [] }],
     };
   }
   return {
@@ -207,6 +345,17 @@ export function openApiDocument(version: string) {
         'KPIs, breakdowns, records and exports of the Intelligent Operations Centre. Dates are local (Asia/Ho_Chi_Minh) YYYY-MM-DD; instants are ISO 8601 UTC.',
     },
     servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'ioc_session',
+          description: 'Browser session; writes need X-CSRF-Token',
+        },
+        bearer: { type: 'http', scheme: 'bearer', description: 'Feed source or wall device token' },
+      },
+    },
     paths,
   };
 }

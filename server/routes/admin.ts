@@ -15,28 +15,28 @@ import { validate } from './validate.ts';
 
 const name = z.string().trim().min(1).max(100);
 const roleName = z.string().regex(/^[a-z_]{2,32}$/);
-const Id = z.object({ id: z.string().regex(/^[a-f0-9]{18}$/) });
+export const Id = z.object({ id: z.string().regex(/^[a-f0-9]{18}$/) });
 
-const UserCreate = z.object({
+export const UserCreate = z.object({
   username: z.string().regex(/^[A-Za-z0-9._-]{3,50}$/, 'letters, digits, . _ - (3–50)'),
   displayName: name,
   password: z.string().min(1).max(200).optional(),
   roles: z.array(roleName).min(1).max(10),
   scope: ScopeAssignment.optional(),
 });
-const UserPatch = z.object({
+export const UserPatch = z.object({
   displayName: name.optional(),
   password: z.string().min(1).max(200).optional(),
   roles: z.array(roleName).min(1).max(10).optional(),
   scope: ScopeAssignment.nullable().optional(),
   disabled: z.boolean().optional(),
 });
-const RolePut = z.object({
+export const RolePut = z.object({
   permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length),
   scoped: z.boolean(),
   description: z.string().max(300).optional(),
 });
-const DeviceCreate = z.object({
+export const DeviceCreate = z.object({
   name,
   /** The wall URL's query: slides=…&seconds=… */
   playlist: z
@@ -45,8 +45,8 @@ const DeviceCreate = z.object({
     .regex(/^[A-Za-z0-9_.,;:=&()%+-]*$/, 'a /wall query string'),
   scope: ScopeAssignment.optional(),
 });
-const SourceCreate = z.object({ name, feeds: z.array(z.enum(FEED_NAMES)).min(1) });
-const AuditQuery = z.object({
+export const SourceCreate = z.object({ name, feeds: z.array(z.enum(FEED_NAMES)).min(1) });
+export const AuditQuery = z.object({
   action: z.string().max(60).optional(),
   actor: z.string().max(100).optional(),
   outcome: z.enum(['ok', 'denied', 'failed']).optional(),
@@ -55,7 +55,7 @@ const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const AuditExport = AuditQuery.omit({ limit: true, offset: true }).extend({
+export const AuditExport = AuditQuery.omit({ limit: true, offset: true }).extend({
   format: z.enum(['csv', 'xlsx']).default('xlsx'),
 });
 

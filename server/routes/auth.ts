@@ -8,9 +8,15 @@ import { passwordProblem, verifyPassword } from '../auth/crypto.ts';
 import { clientAddress, DEVICE_COOKIE } from '../auth/service.ts';
 import { validate } from './validate.ts';
 
-const Login = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) });
-const PasswordChange = z.object({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
-const DevicePair = z.object({ token: z.string().min(10).max(200) });
+export const Login = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
+export const PasswordChange = z.object({
+  current: z.string().min(1).max(200),
+  next: z.string().min(1).max(200),
+});
+export const DevicePair = z.object({ token: z.string().min(10).max(200) });
 
 const small = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) });
 
