@@ -21,6 +21,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { referenceRoutes } from './routes/reference.ts';
 
 export interface AppContext {
@@ -64,6 +65,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
       }),
     )
     .route('/', authRoutes)
+    .route('/', oidcRoutes)
     .route('/', adminRoutes)
     .route('/', kpiRoutes)
     .route('/', feedRoutes)

@@ -332,4 +332,22 @@ export class Accounts {
   async sourceUsed(id: string): Promise<void> {
     await this.db.query('UPDATE feed_sources SET last_used_at = now() WHERE id = $id', { id });
   }
+
+  // Single sign-on (OIDC) ------------------------------------------------------------------------------------
+
+  async userByOidcSubject(sub: string): Promise<UserRow | undefined> {
+    return (
+      await this.db.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE oidc_subject = $sub`, { sub })
+    )[0];
+  }
+
+  /** Link a provider subject to a user not linked yet; false when the user already has one. */
+  async linkOidc(userId: string, sub: string): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE users SET oidc_subject = $sub, updated_at = now() WHERE id = $id AND oidc_subject IS NULL RETURNING id`,
+      { id: userId, sub },
+    );
+    this.invalidate();
+    return rows.length > 0;
+  }
 }
