@@ -262,6 +262,34 @@ export function kpiDimensions(kpi: Kpi): Dimension[] {
   return kpi.kind === 'catalogue' ? common : [...common, ...TIME_DIMENSIONS];
 }
 
+const FILTER_DIM: Record<keyof Filters, Dimension> = {
+  unit: 'district',
+  agency: 'agency',
+  sector: 'sector',
+  procedure: 'procedure',
+  indicator: 'indicator',
+};
+
+/**
+ * The filters a KPI's sources can take, for views showing many KPIs at once (the overview): a sector filter
+ * leaves the reported indicators whole rather than failing the page, and the answer names what it ignored.
+ */
+export function applicableFilters(
+  kpi: Kpi,
+  filters: Filters,
+): { applied: Filters; ignored: (keyof Filters)[] } {
+  const dims = kpiDimensions(kpi);
+  const catalogue = [kpi.numerator, kpi.denominator].every((m) => !m || m.source === 'procedures');
+  const applied: Filters = {};
+  const ignored: (keyof Filters)[] = [];
+  for (const [k, v] of Object.entries(filters) as [keyof Filters, string | undefined][]) {
+    if (v === undefined) continue;
+    if (dims.includes(FILTER_DIM[k]) || (k === 'unit' && catalogue)) applied[k] = v;
+    else ignored.push(k);
+  }
+  return { applied, ignored };
+}
+
 /**
  * The records behind a number as SQL: the rows of the measure's source under the same definition, newest first
  * (`$lim`/`$off` bound by the caller; a NULL limit is no limit), and the count of them.

@@ -5,6 +5,7 @@ import { FEED_NAMES } from '../feeds/specs.ts';
 import { type FeedStatus, getFeedStatus } from '../feeds/status.ts';
 import { CellBatcher } from './batch.ts';
 import {
+  applicableFilters,
   type Branch,
   cellParts,
   cellValue,
@@ -78,7 +79,8 @@ function readsFeeds(kpi: Kpi): string[] {
 export function getKpiDef(ctx: KpiContext, id: string): Kpi {
   const k = ctx.registry.kpis.get(id);
   if (!k) throw new NotFoundError(`unknown KPI ${id}`);
-  if (!subsystemInScope(ctx.scope, k.subsystem)) throw new ScopeError(`outside your scope: subsystem ${k.subsystem}`);
+  if (!subsystemInScope(ctx.scope, k.subsystem))
+    throw new ScopeError(`outside your scope: subsystem ${k.subsystem}`);
   return k;
 }
 
@@ -394,28 +396,36 @@ export async function getSubsystems(
   ctx = { ...ctx, batch: new CellBatcher(ctx.db, ctx.scope) };
   return Promise.all(
     // The list itself obeys the scope: subsystems outside it are not listed (their KPIs answer 403).
-    ctx.registry.subsystems.filter((s) => subsystemInScope(ctx.scope, s.id)).map(async (s) => {
-      const ids = s.headline.filter((h) => ctx.registry.kpis.has(h));
-      const headline = await Promise.all(ids.map((h) => getKpi(ctx, h, range, filters)));
-      const worst = headline.reduce<Status>(
-        (w, k) => (STATUS_RANK[k.status] > STATUS_RANK[w] ? k.status : w),
-        'none',
-      );
-      const asOf =
-        headline
-          .map((k) => k.asOf)
-          .filter((x): x is string => !!x)
-          .sort()
-          .at(-1) ?? null;
-      return {
-        id: s.id,
-        order: s.order,
-        name: s.name,
-        status: worst,
-        stale: headline.some((k) => k.stale),
-        asOf,
-        headline,
-      };
-    }),
+    ctx.registry.subsystems
+      .filter((s) => subsystemInScope(ctx.scope, s.id))
+      .map(async (s) => {
+        const ids = s.headline.filter((h) => ctx.registry.kpis.has(h));
+        const headline = await Promise.all(
+          ids.map(async (h) => {
+            const { applied, ignored } = applicableFilters(getKpiDef(ctx, h), filters);
+            const a = await getKpi(ctx, h, range, applied);
+            return ignored.length ? { ...a, ignoredFilters: ignored } : a;
+          }),
+        );
+        const worst = headline.reduce<Status>(
+          (w, k) => (STATUS_RANK[k.status] > STATUS_RANK[w] ? k.status : w),
+          'none',
+        );
+        const asOf =
+          headline
+            .map((k) => k.asOf)
+            .filter((x): x is string => !!x)
+            .sort()
+            .at(-1) ?? null;
+        return {
+          id: s.id,
+          order: s.order,
+          name: s.name,
+          status: worst,
+          stale: headline.some((k) => k.stale),
+          asOf,
+          headline,
+        };
+      }),
   );
 }

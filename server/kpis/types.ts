@@ -118,6 +118,8 @@ export interface KpiAnswer {
   stale: boolean;
   /** Breakdown and records are available by these. */
   dimensions: Dimension[];
+  /** Overview only: filters of the page this KPI cannot take (its answer is without them; `filters` shows what applied). */
+  ignoredFilters?: (keyof Filters)[];
 }
 
 export interface BreakdownRow {

@@ -67,6 +67,25 @@ describe('read routes', () => {
     expect(r.body.subsystems[0].headline).toHaveLength(3);
   });
 
+  it('GET /api/subsystems with a sector filter: dossier KPIs take it, reported indicators say they ignore it', async () => {
+    type S = {
+      subsystems: {
+        id: string;
+        headline: { id: string; value: number; filters: object; ignoredFilters?: string[] }[];
+      }[];
+    };
+    const r = await getJson<S>(app, `/api/subsystems?${Q1}&sector=tu_phap`);
+    expect(r.status).toBe(200);
+    const kpi = (id: string) => r.body.subsystems.flatMap((s) => s.headline).find((k) => k.id === id)!;
+    expect(kpi('services.dossiers_received')).toMatchObject({ value: 3, filters: { sector: 'tu_phap' } }); // S2 S3 S4
+    expect(kpi('services.dossiers_received').ignoredFilters).toBeUndefined();
+    expect(kpi('economy.budget_revenue')).toMatchObject({
+      value: 300,
+      filters: {},
+      ignoredFilters: ['sector'],
+    });
+  });
+
   it('breakdown, records and the registry', async () => {
     const b = await getJson<{ rows: { key: string; value: number }[] }>(
       app,
