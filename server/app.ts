@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Principal } from './auth/principal.ts';
 import { Auth } from './auth/service.ts';
@@ -95,6 +96,15 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
           baseUri: ["'self'"],
         },
       }),
+    )
+    // Bodies: a delivery may be large (IOC_MAX_BODY, checked by its route); every other request is small.
+    .use('/api/*', (c, next) =>
+      c.req.path.startsWith('/api/feeds/')
+        ? next()
+        : bodyLimit({ maxSize: 64 * 1024, onError: (cc) => cc.json({ error: 'body too large' }, 413) })(
+            c,
+            next,
+          ),
     )
     .use('/api/*', auth.middleware())
     .route('/api', api);
