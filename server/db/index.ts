@@ -1,5 +1,7 @@
 // The DuckDB store: one instance opened once, a small pool of connections, and the single boundary where
 // DuckDB values become plain JSON-safe values (BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMPTZ → ISO).
+// Reads run under a time budget (interrupted beyond it); the file can be swapped for another while serving.
+import { chmod, copyFile, rename, rm } from 'node:fs/promises';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 
 export type Row = Record<string, unknown>;
@@ -11,6 +13,26 @@ export interface DbOptions {
   threads?: number;
   /** Read connections kept for concurrent queries. */
   poolSize?: number;
+  /** Budget of one `query()` in ms, interrupted beyond it (QueryTimeoutError); 0 = none. */
+  queryTimeoutMs?: number;
+  /** Open the file read-only (a second process may then read a store no server holds). */
+  readOnly?: boolean;
+}
+
+/** A read interrupted because it ran past its budget: the client gets 503, the connection stays usable. */
+export class QueryTimeoutError extends Error {
+  readonly status = 503;
+  constructor(readonly budgetMs: number) {
+    super('query timed out');
+  }
+}
+
+/** The store was closed (shutdown) while a request still wanted it. */
+export class StoreClosedError extends Error {
+  readonly status = 503;
+  constructor() {
+    super('store closed');
+  }
 }
 
 /** Turn one DuckDB result into plain rows, converting by column type (never a silent 0). */
@@ -60,9 +82,18 @@ async function openConnection(instance: DuckDBInstance): Promise<DuckDBConnectio
   return c;
 }
 
+let storeSerial = 0;
+
 export class Db {
   private pool: DuckDBConnection[] = [];
   private waiters: ((c: DuckDBConnection) => void)[] = [];
+  /** Pool connections lent out, and connections of their own (transactions, staging, export streams). */
+  private busy = new Set<DuckDBConnection>();
+  private own = new Set<DuckDBConnection>();
+  /** While set, no connection is handed out (the file is being swapped). */
+  private gate: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
   /** Serialises writers: DuckDB allows one writing transaction per table at a time without conflicts. */
   private writeChain: Promise<unknown> = Promise.resolve();
   /** Bumped after every committed write. */
@@ -70,40 +101,106 @@ export class Db {
   /** Bumped by writes not confined to one feed (reference data, boundaries, migrations). */
   baseVersion = 0;
   private feedVersions = new Map<string, number>();
+  /** Which store of the process: two stores open at once (a rebuild beside the old one) never share answers. */
+  private readonly serial = ++storeSerial;
 
   /** Version of the data a feed-fed answer depends on: base data plus those feeds. Answers are cached by it. */
   versionOf(feeds: readonly string[]): string {
-    return [this.baseVersion, ...feeds.map((f) => this.feedVersions.get(f) ?? 0)].join('.');
+    return [`s${this.serial}`, this.baseVersion, ...feeds.map((f) => this.feedVersions.get(f) ?? 0)].join(
+      '.',
+    );
   }
 
   private constructor(
-    readonly instance: DuckDBInstance,
+    private inst: DuckDBInstance,
     readonly path: string,
+    private readonly opts: DbOptions,
   ) {}
 
-  static async open(opts: DbOptions): Promise<Db> {
+  /** The DuckDB instance (replaced by swap(): take connections through connect(), not from here). */
+  get instance(): DuckDBInstance {
+    return this.inst;
+  }
+
+  /** Connections of their own open now (transactions, staging, export streams): for health and tests. */
+  get ownConnections(): number {
+    return this.own.size;
+  }
+
+  get queryTimeoutMs(): number {
+    return this.opts.queryTimeoutMs ?? 0;
+  }
+
+  private static async create(opts: DbOptions): Promise<DuckDBInstance> {
     const config: Record<string, string> = {};
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     if (opts.threads) config.threads = String(opts.threads);
-    const instance = await DuckDBInstance.create(opts.path, config);
-    const db = new Db(instance, opts.path);
-    for (let i = 0; i < (opts.poolSize ?? 4); i++) db.pool.push(await openConnection(instance));
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    return DuckDBInstance.create(opts.path, config);
+  }
+
+  static async open(opts: DbOptions): Promise<Db> {
+    const db = new Db(await Db.create(opts), opts.path, opts);
+    await db.fillPool();
     return db;
   }
 
+  private async fillPool(): Promise<void> {
+    for (let i = 0; i < (this.opts.poolSize ?? 4); i++) this.pool.push(await openConnection(this.inst));
+  }
+
   private async acquire(): Promise<DuckDBConnection> {
-    const c = this.pool.pop();
-    if (c) return c;
-    return new Promise((resolve) => this.waiters.push(resolve));
+    while (this.gate) await this.gate;
+    if (this.closed) throw new StoreClosedError();
+    const c =
+      this.pool.pop() ?? (await new Promise<DuckDBConnection>((resolve) => this.waiters.push(resolve)));
+    this.busy.add(c);
+    return c;
   }
 
   private release(c: DuckDBConnection): void {
+    this.busy.delete(c);
     const w = this.waiters.shift();
-    if (w) w(c);
-    else this.pool.push(c);
+    if (w) {
+      this.busy.add(c);
+      w(c);
+    } else this.pool.push(c);
+    this.notifyIdle();
   }
 
-  /** Run fn with a pooled connection. */
+  private notifyIdle(): void {
+    if (this.busy.size > 0) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves when no pool connection is lent out. */
+  private poolIdle(): Promise<void> {
+    if (this.busy.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * A connection of its own (not pooled), with the session settings; `done()` closes it. Tracked so that a swap
+   * or shutdown can interrupt it. Export streams use this: their queries have no budget, they end with the client.
+   */
+  async connect(): Promise<{ conn: DuckDBConnection; done: () => void }> {
+    while (this.gate) await this.gate;
+    if (this.closed) throw new StoreClosedError();
+    const conn = await openConnection(this.inst);
+    this.own.add(conn);
+    let open = true;
+    return {
+      conn,
+      done: () => {
+        if (!open) return;
+        open = false;
+        this.own.delete(conn);
+        conn.closeSync();
+      },
+    };
+  }
+
+  /** Run fn with a pooled connection (no time budget: the caller's statement is its own). */
   async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     const c = await this.acquire();
     try {
@@ -113,11 +210,28 @@ export class Db {
     }
   }
 
-  /** One bound query → plain rows. */
-  async query<T = Row>(sql: string, params: Params = {}): Promise<T[]> {
-    return this.withConnection(
-      async (c) => normaliseRows(await c.runAndReadAll(sql, bind(sql, params))) as T[],
-    );
+  /** One bound query → plain rows, interrupted past the budget (QueryTimeoutError). */
+  async query<T = Row>(sql: string, params: Params = {}, opts: { timeoutMs?: number } = {}): Promise<T[]> {
+    const budget = opts.timeoutMs ?? this.queryTimeoutMs;
+    return this.withConnection(async (c) => {
+      let timedOut = false;
+      // The budget counts execution only: a query queued for a connection has not started yet.
+      const timer =
+        budget > 0
+          ? setTimeout(() => {
+              timedOut = true;
+              c.interrupt();
+            }, budget)
+          : undefined;
+      try {
+        return normaliseRows(await c.runAndReadAll(sql, bind(sql, params))) as T[];
+      } catch (e) {
+        if (timedOut) throw new QueryTimeoutError(budget);
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+    });
   }
 
   /** Statements without results (DDL, several statements). */
@@ -127,13 +241,20 @@ export class Db {
     });
   }
 
+  /** Run fn after the writes queued before it and before those queued after it (no delivery commits meanwhile). */
+  serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.writeChain.then(fn, fn);
+    this.writeChain = p.catch(() => undefined);
+    return p;
+  }
+
   /**
    * A write transaction on its own connection, serialised with other writers; rolled back on any error,
    * so a delivery lands wholly or not at all. `feeds` names the feed tables it writes (for the answer cache).
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { feeds?: readonly string[] } = {}): Promise<T> {
-    const run = async () => {
-      const c = await openConnection(this.instance);
+    return this.serialized(async () => {
+      const { conn: c, done } = await this.connect();
       try {
         await c.run('BEGIN TRANSACTION');
         try {
@@ -149,21 +270,18 @@ export class Db {
           throw e;
         }
       } finally {
-        c.closeSync();
+        done();
       }
-    };
-    const p = this.writeChain.then(run, run);
-    this.writeChain = p.catch(() => undefined);
-    return p;
+    });
   }
 
   /** A dedicated connection for staging work (temp tables live per connection). */
   async scratch<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const c = await openConnection(this.instance);
+    const { conn, done } = await this.connect();
     try {
-      return await fn(new Tx(c));
+      return await fn(new Tx(conn));
     } finally {
-      c.closeSync();
+      done();
     }
   }
 
@@ -171,10 +289,102 @@ export class Db {
     await this.exec('CHECKPOINT');
   }
 
-  close(): void {
+  /** Resolves when the writes queued so far have finished (committed or rolled back). */
+  async writesDone(): Promise<void> {
+    let chain: Promise<unknown>;
+    do {
+      chain = this.writeChain;
+      await chain;
+    } while (chain !== this.writeChain);
+  }
+
+  /** Interrupt every running statement: reads fail, a delivery's transaction rolls back. */
+  interruptAll(): void {
+    for (const c of [...this.busy, ...this.own]) c.interrupt();
+  }
+
+  /**
+   * Replace the store by a copy of another DuckDB file while serving: waits for the writes before it and the reads
+   * in flight, holds new ones back, closes, keeps the current file as `keepAs` (if given), copies `source` into
+   * place, reopens and drops every cached answer (the versions move). Export streams on the old file are interrupted.
+   */
+  async swap(source: string, opts: { keepAs?: string } = {}): Promise<void> {
+    if (this.path === ':memory:') throw new Error('an in-memory store cannot be swapped');
+    return this.serialized(async () => {
+      let open!: () => void;
+      this.gate = new Promise((r) => {
+        open = r;
+      });
+      try {
+        await this.poolIdle();
+        for (const c of this.own) c.interrupt();
+        const tmp = `${this.path}.swap-${process.pid}`;
+        await copyFile(source, tmp);
+        await chmod(tmp, 0o644); // a backup is read-only; the store is not
+        await this.pool[0].run('CHECKPOINT').catch(() => undefined);
+        this.closeNow();
+        const { keepAs } = opts;
+        let kept = false;
+        try {
+          if (keepAs) {
+            await rename(this.path, keepAs);
+            kept = true;
+            await rename(`${this.path}.wal`, `${keepAs}.wal`).catch(() => undefined);
+          }
+          await rm(`${this.path}.wal`, { force: true });
+          await rename(tmp, this.path);
+        } catch (e) {
+          if (kept && keepAs) await rename(keepAs, this.path).catch(() => undefined);
+          throw e;
+        } finally {
+          await rm(tmp, { force: true });
+          this.inst = await Db.create(this.opts);
+          await this.fillPool();
+          this.closed = false;
+        }
+        this.version++;
+        this.baseVersion++;
+      } finally {
+        this.gate = undefined;
+        open();
+      }
+    });
+  }
+
+  private closeNow(): void {
     for (const c of this.pool) c.closeSync();
     this.pool = [];
-    this.instance.closeSync();
+    this.closed = true;
+    this.inst.closeSync();
+  }
+
+  /**
+   * Close after the work in flight, at most `graceMs`: past it running statements are interrupted (a delivery rolls
+   * back), then a checkpoint, then close. Returns whether everything finished on its own.
+   */
+  async shutdown(graceMs: number): Promise<boolean> {
+    const settled = Promise.all([this.writesDone(), this.poolIdle()]).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const clean = await Promise.race([
+      settled,
+      new Promise<false>((r) => {
+        timer = setTimeout(() => r(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!clean) {
+      this.interruptAll();
+      await Promise.race([settled, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    for (const c of this.own) c.interrupt();
+    if (!this.opts.readOnly) await this.checkpoint().catch(() => undefined);
+    this.close();
+    return clean;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closeNow();
   }
 }
 

@@ -47,14 +47,18 @@ export interface RowStream {
  * DuckDB chunk at a time. The connection closes when the stream ends or its reader stops (return()).
  */
 export async function streamQuery(db: Db, sql: string, params: Params): Promise<RowStream> {
-  const c = await db.instance.connect();
+  // A connection of the store's own tracking (not the pool, no time budget): a restore or shutdown can interrupt it,
+  // and the reader stopping (the client gone) interrupts the query and closes it.
+  const { conn: c, done } = await db.connect();
   let open = true;
   const close = () => {
-    if (open) c.closeSync();
+    if (open) {
+      c.interrupt();
+      done();
+    }
     open = false;
   };
   try {
-    await c.run(`SET TimeZone = 'UTC'`);
     const result = await c.stream(sql, bind(sql, params));
     const names = result.columnNames();
     const types = result.columnTypes().map(String);
