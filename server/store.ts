@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Db } from './db/index.ts';
+import { migrateResilience } from './db/migrations-resilience.ts';
 import { migrate } from './db/schema.ts';
 import type { Env } from './env.ts';
 import { buildRegistry, type IndicatorRow, type Registry } from './kpis/registry.ts';
@@ -13,8 +14,14 @@ export function dbPath(env: Env): string {
 
 export async function openStore(env: Env, path = dbPath(env)): Promise<Db> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = await Db.open({ path, memoryLimit: env.IOC_DB_MEMORY, threads: env.IOC_DB_THREADS });
+  const db = await Db.open({
+    path,
+    memoryLimit: env.IOC_DB_MEMORY,
+    threads: env.IOC_DB_THREADS,
+    queryTimeoutMs: env.IOC_QUERY_TIMEOUT_MS,
+  });
   await migrate(db);
+  await migrateResilience(db);
   return db;
 }
 

@@ -60,7 +60,7 @@ const db = await openStore(env);
 await loadReferenceIfPresent(db, dataDir);
 const { files } = listDeliveries([join(dataDir, 'feeds')]);
 const tl = performance.now();
-const res = await loadFiles(db, files, printLoadLine);
+const res = await loadFiles(db, files, printLoadLine, 'file', { archiveDir: join(dataDir, 'archive') });
 await db.checkpoint();
 const loadMs = performance.now() - tl;
 const rows = res.reports.reduce((s, r) => s + r.accepted, 0);

@@ -1,5 +1,5 @@
 // npm run load -- <files or folders>: load deliveries through the same loader as the server, print the report.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseEnv } from '../env.ts';
 import { listDeliveries, loadFiles } from '../feeds/folder.ts';
 import { loadReferenceIfPresent, openStore } from '../store.ts';
@@ -18,7 +18,9 @@ await loadReferenceIfPresent(db, resolve(env.IOC_DATA_DIR));
 const { files, skipped } = listDeliveries(args.map((a) => resolve(a)));
 for (const s of skipped)
   console.log(`  skipped ${s}: not under a feed folder, or not .csv/.ndjson/.jsonl/.json/.parquet`);
-const res = await loadFiles(db, files, printLoadLine, 'cli');
+const res = await loadFiles(db, files, printLoadLine, 'cli', {
+  archiveDir: join(resolve(env.IOC_DATA_DIR), 'archive'),
+});
 await db.checkpoint();
 db.close();
 process.exit(res.failures.length > 0 ? 2 : 0);

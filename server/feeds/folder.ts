@@ -1,5 +1,5 @@
 // Loading every delivery file under data/feeds/<feed>/ (start-up and `npm run load`). Already-loaded files
-// are recognised by content hash and skipped as duplicate deliveries.
+// are recognised by content hash and skipped as duplicate deliveries; accepted ones are kept in the archive.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Db } from '../db/index.ts';
@@ -45,23 +45,36 @@ export interface FolderResult {
   failures: { path: string; error: string }[];
 }
 
+export interface LoadFilesOptions {
+  /** Keep each accepted file in this archive (data/archive), as pushes are. */
+  archiveDir?: string;
+  /** Stop before the next file once aborted (shutdown); the file in progress is the caller's to interrupt. */
+  signal?: AbortSignal;
+}
+
 /** Load files one delivery at a time; a failed delivery does not stop the others. */
 export async function loadFiles(
   db: Db,
   files: FolderFile[],
   onFile?: (f: FolderFile, r: LoadReport | { error: string }, i: number, n: number) => void,
   source = 'file',
+  opts: LoadFilesOptions = {},
 ): Promise<FolderResult> {
   const out: FolderResult = { reports: [], failures: [] };
   for (const [i, f] of files.entries()) {
+    if (opts.signal?.aborted) break;
     try {
-      const r = await loadDelivery(db, {
-        feed: f.feed,
-        path: f.path,
-        name: basename(f.path),
-        format: formatFromName(f.path)!,
-        source,
-      });
+      const r = await loadDelivery(
+        db,
+        {
+          feed: f.feed,
+          path: f.path,
+          name: basename(f.path),
+          format: formatFromName(f.path)!,
+          source,
+        },
+        { archiveDir: opts.archiveDir },
+      );
       out.reports.push(r);
       onFile?.(f, r, i, files.length);
     } catch (e) {

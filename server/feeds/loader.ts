@@ -1,10 +1,12 @@
 // Loading one delivery of a feed: stage + validate (stage.ts), then upsert by id in one transaction with the
 // delivery log and its rejects, so a delivery lands wholly or not at all.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
 import { sqlStringList } from '../db/sql.ts';
+import { archiveFile } from './archive.ts';
 import { periodBoundsSql, storageType } from './fields.ts';
 import { FEEDS, type FeedName } from './specs.ts';
 import { DeliveryError, type Format, stage } from './stage.ts';
@@ -18,6 +20,10 @@ export interface Delivery {
   format: Format;
   /** Who sent it: `file`, `http`, `demo-live`, a source token name… */
   source: string;
+  /** Where it is kept in the archive, when `path` is already there (a pushed body); recorded with the delivery. */
+  archivePath?: string;
+  /** Its SHA-256 when the caller has it (hashed otherwise). */
+  hash?: string;
 }
 
 export interface RejectEntry {
@@ -58,17 +64,35 @@ export async function hashFile(path: string): Promise<string> {
 export async function loadDelivery(
   db: Db,
   d: Delivery,
-  opts: { maxErrors?: number } = {},
+  opts: {
+    maxErrors?: number;
+    /** Keep the file in this archive (data/archive) when it is accepted, unless `d.archivePath` says it is there. */
+    archiveDir?: string;
+  } = {},
 ): Promise<LoadReport> {
   const t0 = performance.now();
   const spec = FEEDS[d.feed];
-  const hash = await hashFile(d.path);
-  const dup = await db.query<{ id: number }>(
-    `SELECT id FROM deliveries WHERE feed = $feed AND content_hash = $hash AND status = 'loaded' LIMIT 1`,
+  const hash = d.hash ?? (await hashFile(d.path));
+  const dup = await db.query<{ id: number; archive_path: string | null }>(
+    `SELECT id, archive_path FROM deliveries WHERE feed = $feed AND content_hash = $hash AND status = 'loaded'
+     ORDER BY id LIMIT 1`,
     { feed: d.feed, hash },
   );
   const base = { feed: d.feed, name: d.name, ignoredColumns: [] as string[] };
   if (dup.length > 0) {
+    // Loaded before the archive existed (or its file went missing): keep it now, so a rebuild can replay it.
+    const kept = dup[0].archive_path;
+    if (opts.archiveDir && !d.archivePath && !(kept && existsSync(kept))) {
+      const a = await archiveFile(opts.archiveDir, d.feed, d.path, hash);
+      await db.transaction(
+        (tx) =>
+          tx.run('UPDATE deliveries SET archive_path = $path WHERE id = $id', {
+            path: a.path,
+            id: dup[0].id,
+          }),
+        { feeds: [] },
+      );
+    }
     await logDelivery(db, d, hash, 'duplicate', `same content as delivery ${dup[0].id}`);
     return {
       ...base,
@@ -83,6 +107,10 @@ export async function loadDelivery(
       ms: Math.round(performance.now() - t0),
     };
   }
+  // Archived before the transaction: a delivery the store has is always in the archive (a crash in between leaves
+  // an archive file no delivery names, which a rebuild ignores and the next delivery of that file reuses).
+  let archived = d.archivePath ? { path: d.archivePath, created: false } : undefined;
+  if (!archived && opts.archiveDir) archived = await archiveFile(opts.archiveDir, d.feed, d.path, hash);
   try {
     return await db.transaction(
       async (tx) => {
@@ -97,9 +125,12 @@ export async function loadDelivery(
         const rejected = (await tx.query<{ n: number }>('SELECT count(DISTINCT rec) AS n FROM bad'))[0].n;
         const ms = Math.round(performance.now() - t0);
         await tx.run(
-          `INSERT INTO deliveries VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records,
-          $accepted, $rejected, $stale, ${sqlStringList(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms)`,
+          `INSERT INTO deliveries (id, feed, source, name, content_hash, format, received_at, status, records,
+             accepted, rejected, stale, ignored_columns, error, max_event_at, ms, archive_path)
+           VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records, $accepted, $rejected,
+             $stale, ${sqlStringList(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms, $archive)`,
           {
+            archive: archived?.path ?? null,
             id,
             feed: d.feed,
             source: d.source,
@@ -137,6 +168,7 @@ export async function loadDelivery(
       { feeds: [d.feed] },
     );
   } catch (e) {
+    if (archived?.created) await rm(archived.path, { force: true });
     if (e instanceof DeliveryError) await logDelivery(db, d, hash, 'failed', e.message);
     throw e;
   }
