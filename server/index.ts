@@ -8,12 +8,16 @@ import { fmtInt, printLoadLine } from './cli/progress.ts';
 import { startLive } from './demo/live.ts';
 import { parseEnv } from './env.ts';
 import { listDeliveries, loadFiles } from './feeds/folder.ts';
+import { installShutdown, type Running } from './ops/shutdown.ts';
 import { dbPath, loadReferenceIfPresent, openStore, registryFrom } from './store.ts';
 
 const env = parseEnv();
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(env.IOC_DATA_DIR);
 const webDir = join(root, 'dist', 'web');
+/** What a SIGTERM/SIGINT has to stop, filled in as start-up goes. */
+const running: Running = {};
+const shutdown = installShutdown(() => running);
 
 /** Build the web app when it is missing or older than its sources (npm start on a fresh clone). */
 async function ensureWebBuilt(): Promise<void> {
@@ -35,6 +39,7 @@ async function main() {
   assertProductionSecrets(env);
   console.log(`Store: ${dbPath(env)}`);
   const db = await openStore(env);
+  running.db = db;
 
   let hasFeeds = listDeliveries([join(dataDir, 'feeds')]).files.length > 0;
   let demo = false;
@@ -61,7 +66,10 @@ async function main() {
   const { files } = listDeliveries([join(dataDir, 'feeds')]);
   if (files.length > 0) {
     console.log(`Loading ${files.length} delivery files…`);
-    const res = await loadFiles(db, files, printLoadLine);
+    const res = await loadFiles(db, files, printLoadLine, 'file', {
+      archiveDir: join(dataDir, 'archive'),
+      signal: shutdown.signal,
+    });
     if (res.failures.length > 0)
       console.log(`  ${res.failures.length} deliveries refused (see GET /api/feeds)`);
     await db.checkpoint();
@@ -70,12 +78,14 @@ async function main() {
   const auth = await prepareAccess(db, env, dataDir);
   const ctx = { db, registry, archiveDir: join(dataDir, 'archive'), startedAt: new Date(), auth };
   const app = createApp(ctx, env, { webDir });
+  if (shutdown.stopping) return;
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     console.log(
       `Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: http://localhost:${info.port}/  (wall: /wall, API: /api/health)`,
     );
   });
 
+  running.server = server;
   const live = env.IOC_LIVE ?? demo;
   const stopLive = live
     ? startLive(
@@ -85,22 +95,14 @@ async function main() {
         env.LOG_LEVEL === 'debug' ? console.log : undefined,
       )
     : undefined;
+  running.stopLive = stopLive;
   if (live)
     console.log(`Live demo traffic every ${env.IOC_LIVE_INTERVAL_MS / 1000} s (IOC_LIVE=false to stop it).`);
-
-  const shutdown = () => {
-    stopLive?.();
-    server.close(() => {
-      db.close();
-      process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 5000).unref();
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 main().catch((e) => {
+  // A start-up load interrupted by a shutdown: the shutdown handler closes the store and exits.
+  if (shutdown.stopping) return;
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
