@@ -59,7 +59,12 @@ let items: ReplayItem[];
 let old: Db | undefined;
 let against: string;
 if (live) {
-  items = (await call<{ deliveries: ReplayItem[] }>(client, 'GET', '/api/ops/deliveries')).deliveries;
+  try {
+    items = (await call<{ deliveries: ReplayItem[] }>(client, 'GET', '/api/ops/deliveries')).deliveries;
+  } catch (e) {
+    console.error(`cannot read the running server's delivery log: ${(e as Error).message}`);
+    process.exit(1);
+  }
   against = `the running server (${client.base})`;
 } else if (storePath !== ':memory:' && existsSync(storePath)) {
   try {
