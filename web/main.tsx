@@ -1,14 +1,17 @@
 // Boot: the query client, the router, the styles.
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './app.tsx';
 import { ApiError } from './lib/api.ts';
 import { getLang } from './lib/i18n.ts';
+import { onUnauthorized } from './lib/session.ts';
 import './styles.css';
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  // A 401 from any query: the session ended or the device was revoked (see onUnauthorized).
+  queryCache: new QueryCache({ onError: (error) => onUnauthorized(queryClient, error) }),
   defaultOptions: {
     queries: {
       staleTime: 30_000,

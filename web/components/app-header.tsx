@@ -1,13 +1,16 @@
-// The desk pages' header: the centre's name, the pages, the language; a filter bar below it.
+// The desk pages' header: the centre's name, the pages, the language, who is signed in; a filter bar below it.
 import type { ReactNode } from 'react';
 import { Link, NavLink, useSearchParams } from 'react-router';
 import { linkTo } from '../lib/filters.ts';
 import { useI18n } from '../lib/i18n.ts';
+import { useSession } from '../lib/session.ts';
 import { LanguageToggle } from './language-toggle.tsx';
+import { UserMenu } from './user-menu.tsx';
 
 export function AppHeader({ children }: { children?: ReactNode }) {
   const { t } = useI18n();
   const [params] = useSearchParams();
+  const session = useSession();
   return (
     <>
       <header className="app-header">
@@ -18,12 +21,22 @@ export function AppHeader({ children }: { children?: ReactNode }) {
           <span className="brand-name">{t('app.title')}</span>
         </Link>
         <nav className="app-nav">
-          <NavLink to={linkTo('/', params)} end>
-            {t('nav.overview')}
-          </NavLink>
-          <NavLink to={linkTo('/wall', params)}>{t('nav.wall')}</NavLink>
+          {session.can('read') && (
+            <>
+              <NavLink to={linkTo('/', params)} end>
+                {t('nav.overview')}
+              </NavLink>
+              <NavLink to={linkTo('/wall', params)}>{t('nav.wall')}</NavLink>
+            </>
+          )}
+          {(session.can('admin') || session.can('audit.read')) && (
+            <NavLink to="/admin" data-testid="admin-link">
+              {t('nav.admin')}
+            </NavLink>
+          )}
         </nav>
         <LanguageToggle />
+        <UserMenu />
       </header>
       {children && <div className="filter-bar">{children}</div>}
     </>

@@ -1,7 +1,9 @@
-// Download links (XLSX, CSV) for a view: the URL is built from the view's own KPI, filters and period.
+// Download links (XLSX, CSV) for a view: the URL is built from the view's own KPI, filters and period. Shown
+// only to principals with the export permission.
 import { type ExportFormat, type ExportView, exportUrl } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.ts';
 import type { RangeFilters } from '../lib/queries.ts';
+import { useSession } from '../lib/session.ts';
 
 export interface ExportLinksProps {
   id: string;
@@ -12,6 +14,9 @@ export interface ExportLinksProps {
 
 export function ExportLinks({ id, view, filters, formats = ['xlsx', 'csv'] }: ExportLinksProps) {
   const { t, lang } = useI18n();
+  const session = useSession();
+  // The server refuses exports without the permission: no links that can only fail.
+  if (!session.can('export')) return null;
   return (
     <span className="export-links" data-testid="export-links">
       {formats.map((f) => (

@@ -2,6 +2,7 @@
 // date, target progress, freshness, and the way to the records behind the number.
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { isOutOfScope } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { arrow, compareTone, statusKey } from '../lib/kpi.ts';
 import { type KpiDef, kpiOptions, type RangeFilters } from '../lib/queries.ts';
@@ -39,7 +40,7 @@ export function KpiCard({ def, filters, notApplicable, selected, onSelect, recor
           <span className="muted small">{t('kpi.notApplicable')}</span>
         ) : q.isError && !k ? (
           <span className="muted small" title={q.error.message}>
-            {t('kpi.error')}
+            {isOutOfScope(q.error) ? t('scope.outside') : t('kpi.error')}
           </span>
         ) : (
           <span className="kpi-card-main">

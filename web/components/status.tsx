@@ -1,4 +1,5 @@
 // Small visual atoms: the change vs last year coloured by direction, status dots, the stale badge.
+import { isOutOfScope } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { changeTone, type Direction, type Status, statusKey } from '../lib/kpi.ts';
 
@@ -55,6 +56,13 @@ export function Loading({ label }: { label?: string }) {
 export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
   const msg = error instanceof Error ? error.message : String(error);
+  // A request outside the principal's scope is an answer, not a failure: say so, without a retry.
+  if (isOutOfScope(error))
+    return (
+      <div className="scope-note" role="note" data-testid="out-of-scope" title={msg}>
+        {t('scope.outside')}
+      </div>
+    );
   return (
     <div className="error-note" role="alert">
       <strong>{t('common.error')}:</strong> {msg}

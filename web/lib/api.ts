@@ -1,18 +1,35 @@
 // The typed API client (hc<AppType>) and the one fetcher: a non-2xx answer throws with the server's {error} text.
+// State-changing requests carry the session's CSRF token (X-CSRF-Token), which the session hook keeps here.
 import { hc } from 'hono/client';
 import type { AppType } from '../../server/app.ts';
 
-export const client = hc<AppType>(typeof location === 'undefined' ? 'http://localhost/' : location.origin);
+let csrfToken: string | null = null;
+/** The signed-in session's CSRF token (from /api/auth/me or a sign-in answer); null when there is none. */
+export function setCsrf(token: string | null | undefined): void {
+  csrfToken = token ?? null;
+}
+const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'X-CSRF-Token': csrfToken } : {});
+
+export const client = hc<AppType>(typeof location === 'undefined' ? 'http://localhost/' : location.origin, {
+  headers: csrfHeaders,
+});
 
 /** An API answer other than 2xx, carrying the server's message. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The answer's JSON body, when it had one (e.g. {retryAfterSeconds, locked} of a refused sign-in). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** A 403 for asking outside the principal's scope (the server's message says so). */
+export function isOutOfScope(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 403 && e.message.startsWith('outside your scope');
 }
 
 interface JsonResponse {
@@ -31,13 +48,14 @@ async function errorOf(res: {
   json(): Promise<unknown>;
 }): Promise<ApiError> {
   let message = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  let body: Record<string, unknown> = {};
   try {
-    const body = (await res.json()) as { error?: unknown };
-    if (typeof body?.error === 'string') message = body.error;
+    body = ((await res.json()) ?? {}) as Record<string, unknown>;
+    if (typeof body.error === 'string') message = body.error;
   } catch {
     // Not JSON (a proxy's HTML page): keep the status line.
   }
-  return new ApiError(res.status, message);
+  return new ApiError(res.status, message, body);
 }
 
 /** Await a typed client call and return its JSON, or throw an ApiError with the server's message. */
@@ -53,6 +71,25 @@ export async function getJson<T>(path: string, params: Record<string, string | u
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, v);
   const q = qs.toString();
   const res = await fetch(q ? `${path}?${q}` : path, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw await errorOf(res);
+  return (await res.json()) as T;
+}
+
+/** POST/PUT/PATCH/DELETE a JSON body with the CSRF token; throws an ApiError (with the body kept) on non-2xx. */
+export async function sendJson<T>(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...csrfHeaders(),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw await errorOf(res);
   return (await res.json()) as T;
 }

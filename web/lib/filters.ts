@@ -1,9 +1,13 @@
 // View state in the URL (period, unit, agency, sector, selected KPI, records page): a copied link or a wall
 // playlist shows exactly the same view. The language is a personal choice and stays out of the URL.
-import { useCallback, useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { type DateRange, type Period, parsePeriod, periodRange, todayLocal, writePeriod } from './period.ts';
-import type { RangeFilters } from './queries.ts';
+import { type RangeFilters, unitsOptions } from './queries.ts';
+import { clampToScope } from './scope.ts';
+import { useSession } from './session.ts';
+import { indexUnits } from './units.ts';
 
 /** Parameters that follow the user from page to page (a tile link keeps the period and the unit). */
 export const CARRIED = ['period', 'from', 'to', 'unit', 'agency', 'sector'] as const;
@@ -52,12 +56,32 @@ export function linkTo(
 
 export type ParamUpdate = Record<string, string | null | undefined>;
 
-/** The URL's filters and setters that push a history entry, so Back undoes a drill-down. */
+/**
+ * The URL's filters and setters that push a history entry, so Back undoes a drill-down. For a scoped principal
+ * the unit and sector are held inside its scope (and written back into the URL, so links carry them).
+ */
 export function useFilters() {
   const [params, setParams] = useSearchParams();
+  const { scope } = useSession();
+  // The session gate has loaded the units for a unit-scoped principal before any page renders.
+  const units = useQuery({ ...unitsOptions(), enabled: !!scope?.units?.length });
+  const index = useMemo(() => indexUnits(units.data?.units), [units.data]);
   const key = params.toString();
   // biome-ignore lint/correctness/useExhaustiveDependencies: the string form is the identity of the params
-  const filters = useMemo(() => readFilters(params), [key]);
+  const raw = useMemo(() => readFilters(params), [key]);
+  const filters = useMemo(() => clampToScope(raw, scope, index), [raw, scope, index]);
+  useEffect(() => {
+    if (filters === raw) return;
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (filters.unit) next.set('unit', filters.unit);
+        if (filters.sector) next.set('sector', filters.sector);
+        return next;
+      },
+      { replace: true, preventScrollReset: true },
+    );
+  }, [filters, raw, setParams]);
   const update = useCallback(
     (set: ParamUpdate, opts: { replace?: boolean } = {}) => {
       setParams(

@@ -1,15 +1,21 @@
 // Wall screen (/wall): kiosk mode for a 16:9 operations wall. Rotates through the URL's playlist
 // (see lib/playlist.ts), refreshes every 30 s, jumps to a subsystem whose headline KPI turned red, keeps the
 // last good picture when the API is unreachable (saying since when) and recovers by itself.
-// Test hooks: data-slide on the slide root, data-testid="tile" | "clock" | "offline" | "alarm" | "asof".
+// A wall device opens /wall?device=<token> once: the token is exchanged for a long-lived HttpOnly cookie and
+// taken out of the address; the device's playlist applies when the URL names no slides. A wall without a valid
+// device (or user) in production, or whose device was revoked, shows a full-screen notice, never a sign-in page.
+// Test hooks: data-slide on the slide root, data-testid="tile" | "clock" | "offline" | "alarm" | "asof" |
+// "wall-refused".
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { preloadMap } from '../components/map-panel.tsx';
 import { StaleBadge } from '../components/status.tsx';
+import { DemoBadge } from '../components/user-menu.tsx';
 import { WallClock } from '../components/wall-clock.tsx';
 import { OverviewSlide, preloadCharts, SubsystemSlide } from '../components/wall-slides.tsx';
 import { newlyBad, statusSnapshot } from '../lib/alerts.ts';
+import { ApiError } from '../lib/api.ts';
 import { readFilters } from '../lib/filters.ts';
 import { useToday } from '../lib/hooks.ts';
 import { useI18n } from '../lib/i18n.ts';
@@ -17,6 +23,14 @@ import { DEFAULT_MAP_KPI } from '../lib/kpi.ts';
 import { periodLabel } from '../lib/period.ts';
 import { parsePlaylist, type Slide, startIndex } from '../lib/playlist.ts';
 import { feedsOptions, registryOptions, subsystemsOptions, unitsOptions } from '../lib/queries.ts';
+import { clampToScope } from '../lib/scope.ts';
+import {
+  meOptions,
+  pairDevice,
+  type ScopeAssignment,
+  setDeviceRefused,
+  useDeviceRefused,
+} from '../lib/session.ts';
 import { indexUnits } from '../lib/units.ts';
 import { prefetchSlide } from '../lib/wall.ts';
 
@@ -47,9 +61,72 @@ function reducer(s: WallState, a: Action): WallState {
   }
 }
 
+/** The wall's own query merged over a device's playlist (used when the URL names no slides). */
+export function withPlaylist(params: URLSearchParams, playlist: string | null | undefined): URLSearchParams {
+  if (!playlist || params.has('slides')) return params;
+  const merged = new URLSearchParams(playlist);
+  for (const [k, v] of params) merged.set(k, v);
+  return merged;
+}
+
 export default function WallPage() {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const qc = useQueryClient();
+  const refused = useDeviceRefused();
+  const token = params.get('device');
+  const [pairing, setPairing] = useState(!!token);
+  const pairedPlaylist = useRef<string | null>(null);
+
+  // Exchange the token once, then take it out of the address (and of the browser history).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, for the token the page was opened with
+  useEffect(() => {
+    if (!token) return;
+    let live = true;
+    void (async () => {
+      try {
+        const r = await pairDevice(token);
+        pairedPlaylist.current = r.playlist;
+        setDeviceRefused(false);
+        await qc.invalidateQueries({ queryKey: ['me'] });
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) setDeviceRefused(true);
+      }
+      if (!live) return;
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          next.delete('device');
+          return next;
+        },
+        { replace: true },
+      );
+      setPairing(false);
+    })();
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const me = useQuery({ ...meOptions(), enabled: !pairing });
+  const principal = me.data?.principal;
+  const noOne = me.data?.mode === 'production' && !me.data.signedIn;
+  if (refused || noOne)
+    return (
+      <div className="wall-refused" data-testid="wall-refused" role="alert">
+        <p>{t('wall.refused')}</p>
+      </div>
+    );
+  // Until we know whose wall this is (its playlist, its scope); a wall reloaded offline goes on with its URL.
+  if (pairing || (me.isPending && !me.isError))
+    return <div className="wall-loading">{t('wall.pairing')}</div>;
+  const playlist =
+    pairedPlaylist.current ?? (principal?.kind === 'device' ? principal.playlist : null) ?? null;
+  return <WallScreen params={withPlaylist(params, playlist)} scope={principal?.scope ?? null} />;
+}
+
+function WallScreen({ params, scope }: { params: URLSearchParams; scope: ScopeAssignment | null }) {
   const { t, fmt, name, lang } = useI18n();
-  const [params] = useSearchParams();
   const qc = useQueryClient();
   const today = useToday();
   const key = params.toString();
@@ -64,10 +141,21 @@ export default function WallPage() {
   const index = useMemo(() => indexUnits(units.data?.units), [units.data]);
   const ids = registry.data?.subsystems.map((s) => s.id);
   const idsKey = ids?.join(',');
+  // A scoped device's slides stay inside its scope (the server would refuse anything else).
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the string forms of params and ids
-  const slides = useMemo(() => parsePlaylist(params, ids, today), [key, idsKey, today]);
+  const slides = useMemo(
+    () =>
+      parsePlaylist(params, ids, today).map((s) => ({
+        ...s,
+        filters: clampToScope(s.filters, scope, index),
+      })),
+    [key, idsKey, today, scope, index],
+  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the string form of params
-  const globalFilters = useMemo(() => readFilters(params, today), [key, today]);
+  const globalFilters = useMemo(
+    () => clampToScope(readFilters(params, today), scope, index),
+    [key, today, scope, index],
+  );
   const mapKpi = params.get('mapKpi') ?? DEFAULT_MAP_KPI;
 
   // The sentinel: the whole-province picture, refreshed every 30 s; it drives the as-of time, the alarms and
@@ -184,6 +272,7 @@ export default function WallPage() {
               {' · '}
               {unitName ?? index.province?.name ?? ''}
               {current.id !== 'overview' && summary && <StaleBadge stale={summary.stale} />}
+              <DemoBadge className="wall-demo" />
             </p>
           </div>
         </div>
