@@ -1,5 +1,6 @@
 // The real product for browser tests: a small generated demo province in a DuckDB file, the built web app,
-// served by the real server over real HTTP on a free loopback port.
+// served by the real server over real HTTP on a free loopback port. `env` starts it in another mode (e.g.
+// IOC_MODE=production with its secret and first admin password); the access layer is prepared as at boot.
 import { existsSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createApp } from '../../server/app.ts';
+import { prepareAccess } from '../../server/auth/boot.ts';
 import { generateDemo } from '../../server/demo/generate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
@@ -16,21 +18,31 @@ export const ROOT = join(import.meta.dirname, '..', '..');
 export const WEB_DIR = join(ROOT, 'dist', 'web');
 export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
 
-export async function startProduct() {
+export interface ProductOptions {
+  /** Extra environment (IOC_MODE, IOC_SECRET, IOC_ADMIN_PASSWORD, …). */
+  env?: Record<string, string>;
+  /** Share of the demo's volume (default 5 %). */
+  scale?: number;
+}
+
+export async function startProduct(opts: ProductOptions = {}) {
   if (!existsSync(join(WEB_DIR, 'index.html')))
     throw new Error('dist/web is not built: npm test runs `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'ioc-e2e-'));
   // 2025 → today at 5 % of the demo's volume: every subsystem has data, loads in a few seconds.
-  await generateDemo({ dataDir: dir, from: '2025-01-01', scale: 0.05 });
-  const env = parseEnv({ IOC_DB: join(dir, 'ioc.duckdb'), IOC_DATA_DIR: dir });
+  await generateDemo({ dataDir: dir, from: '2025-01-01', scale: opts.scale ?? 0.05 });
+  const env = parseEnv({ IOC_DB: join(dir, 'ioc.duckdb'), IOC_DATA_DIR: dir, ...opts.env });
   const db = await openStore(env);
   await loadReferenceIfPresent(db, dir);
   await loadFiles(db, listDeliveries([join(dir, 'feeds')]).files);
+  const log: string[] = [];
+  const auth = await prepareAccess(db, env, dir, (line) => log.push(line));
   const ctx = {
     db,
     registry: await registryFrom(db),
     archiveDir: join(dir, 'archive'),
     startedAt: new Date(),
+    auth,
   };
   const app = createApp(ctx, env, { webDir: WEB_DIR });
   let server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -39,6 +51,8 @@ export async function startProduct() {
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    /** What the access layer printed at start (the demo's admin password among it). */
+    log,
     /** Stop answering (as a network outage would), keeping the store. */
     async stop() {
       await new Promise<void>((r) => {
