@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Principal } from './auth/principal.ts';
 import { Auth } from './auth/service.ts';
-import type { Db } from './db/index.ts';
+import { type Db, QueryTimeoutError, StoreClosedError } from './db/index.ts';
 import type { Env } from './env.ts';
 import { DeliveryError } from './feeds/stage.ts';
 import { QueryError, type Scope, ScopeError } from './kpis/engine.ts';
@@ -23,6 +23,7 @@ import { feedRoutes } from './routes/feeds.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { oidcRoutes } from './routes/oidc.ts';
+import { opsRoutes } from './routes/ops.ts';
 import { referenceRoutes } from './routes/reference.ts';
 
 export interface AppContext {
@@ -72,7 +73,8 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     .route('/', feedRoutes)
     .route('/', referenceRoutes)
     .route('/', geoRoutes)
-    .route('/', docsRoutes);
+    .route('/', docsRoutes)
+    .route('/ops', opsRoutes);
 
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {
@@ -124,6 +126,8 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         .catch(() => undefined);
       return c.json({ error: err.message }, 403);
     }
+    if (err instanceof QueryTimeoutError || err instanceof StoreClosedError)
+      return c.json({ error: err.message }, 503);
     if (err instanceof QueryError) return c.json({ error: err.message }, 400);
     if (err instanceof NotFoundError) return c.json({ error: err.message }, 404);
     if (err instanceof DeliveryError) return c.json({ error: err.message }, err.status);

@@ -2,7 +2,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Db } from './db/index.ts';
-import { migrateResilience } from './db/migrations-resilience.ts';
 import { migrate } from './db/schema.ts';
 import type { Env } from './env.ts';
 import { buildRegistry, type IndicatorRow, type Registry } from './kpis/registry.ts';
@@ -21,7 +20,6 @@ export async function openStore(env: Env, path = dbPath(env)): Promise<Db> {
     queryTimeoutMs: env.IOC_QUERY_TIMEOUT_MS,
   });
   await migrate(db);
-  await migrateResilience(db);
   return db;
 }
 

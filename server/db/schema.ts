@@ -152,6 +152,13 @@ export const MIGRATIONS: Migration[] = [
         prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL);
     `,
   },
+  {
+    version: 5,
+    name: 'deliveries: archive path',
+    // Where the accepted delivery is kept (data/archive/<feed>/…, read-only): what `npm run rebuild` replays.
+    // IF NOT EXISTS: stores that ran this as the interim migration 100 are left as they are.
+    sql: `ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS archive_path VARCHAR;`,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

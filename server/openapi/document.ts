@@ -13,6 +13,7 @@ import {
 } from '../routes/admin.ts';
 import { DevicePair, Login, PasswordChange } from '../routes/auth.ts';
 import { GeoUnitsQuery } from '../routes/geo.ts';
+import { RestoreBody, ValuesBody } from '../routes/ops.ts';
 import {
   BreakdownQuery,
   ExportQuery,
@@ -237,6 +238,28 @@ export const ROUTES: RouteDoc[] = [
     tag: 'admin',
     query: AuditExport,
     produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
+  },
+  {
+    method: 'post',
+    path: '/api/ops/backup',
+    summary: 'Back up the store while serving (admin, console)',
+    tag: 'ops',
+  },
+  { method: 'get', path: '/api/ops/backups', summary: 'Backups kept in data/backups', tag: 'ops' },
+  {
+    method: 'post',
+    path: '/api/ops/restore',
+    summary: 'Restore a backup while serving (the replaced store is kept)',
+    tag: 'ops',
+    json: RestoreBody,
+  },
+  { method: 'get', path: '/api/ops/deliveries', summary: 'The delivery log a rebuild replays', tag: 'ops' },
+  {
+    method: 'post',
+    path: '/api/ops/kpi-values',
+    summary: 'Every KPI for some periods, unscoped (for comparing a rebuild)',
+    tag: 'ops',
+    json: ValuesBody,
   },
 ];
 

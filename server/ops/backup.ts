@@ -6,7 +6,6 @@ import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promi
 import { join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type Db, normaliseRows } from '../db/index.ts';
-import { migrateResilience } from '../db/migrations-resilience.ts';
 import { migrate } from '../db/schema.ts';
 import { sqlIdent, sqlString } from '../db/sql.ts';
 
@@ -183,7 +182,6 @@ export async function restoreStore(db: Db, dir: string, name: string): Promise<R
   await db.swap(path, { keepAs: join(dir, keptAs) });
   await chmod(join(dir, keptAs), 0o444).catch(() => undefined);
   await migrate(db);
-  await migrateResilience(db);
   const rows = await db.withConnection((c) => tableCounts(c));
   return { name, keptAs, ms: Math.round(performance.now() - t0), rows };
 }

@@ -1,13 +1,10 @@
 // Feed routes: status per feed, the rejects table, and the HTTP push of a delivery (FEEDS.md).
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { rm } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
-import { hashFile, loadDelivery } from '../feeds/loader.ts';
+import { archiveUpload } from '../feeds/archive.ts';
+import { loadDelivery } from '../feeds/loader.ts';
 import { DeliveryError, type Format } from '../feeds/stage.ts';
 import { feedStatus } from '../kpis/service.ts';
 import { FeedParam, RejectsQuery } from './schemas.ts';
@@ -22,24 +19,6 @@ const CONTENT_TYPES: Record<string, Format> = {
   'application/vnd.apache.parquet': 'parquet',
   'application/x-parquet': 'parquet',
 };
-
-/** Store a pushed body as an archive file first: the loader reads files, and the archive allows a rebuild. */
-async function archiveBody(
-  dir: string,
-  feed: string,
-  format: Format,
-  body: ReadableStream<Uint8Array>,
-): Promise<string> {
-  const folder = join(dir, feed);
-  await mkdir(folder, { recursive: true });
-  const tmp = join(folder, `.incoming-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(tmp));
-  const hash = (await hashFile(tmp)).slice(0, 16);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const final = join(folder, `${stamp}-${hash}.${format}`);
-  await rename(tmp, final);
-  return final;
-}
 
 export const feedRoutes = new Hono<AppEnv>()
   .get('/feeds', async (c) => c.json({ feeds: await feedStatus(c.var.ctx) }))
@@ -91,13 +70,16 @@ export const feedRoutes = new Hono<AppEnv>()
         );
       }
       if (!c.req.raw.body) return c.json({ error: 'empty body' }, 400);
-      const path = await archiveBody(c.var.ctx.archiveDir, feed, format, c.req.raw.body);
+      // Archived first (read-only, hashed while streaming): the loader reads files, and the archive allows a rebuild.
+      const { path, hash } = await archiveUpload(c.var.ctx.archiveDir, feed, format, c.req.raw.body);
       try {
         const report = await loadDelivery(c.var.ctx.db, {
           feed,
           path,
           name: `POST /api/feeds/${feed}`,
           format,
+          archivePath: path,
+          hash,
           // Which source sent it: the feed source's (or operator's) name.
           source: who.name,
         });

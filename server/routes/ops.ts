@@ -8,12 +8,12 @@ import { collectValues, feedRows, storeAnswer, storeDeliveries } from '../ops/re
 import { registryFrom } from '../store.ts';
 import { validate } from './validate.ts';
 
-const RestoreBody = z.object({
+export const RestoreBody = z.object({
   name: z.string().regex(BACKUP_NAME, 'a backup file name (ioc-….duckdb), no path'),
 });
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const ValuesBody = z.object({
+export const ValuesBody = z.object({
   periods: z
     .array(z.object({ label: z.string().max(40), from: date, to: date }))
     .min(1)

@@ -155,6 +155,13 @@ describe('role × endpoint matrix (production mode)', () => {
       [401, 403, 403, 403, 403, 201, 403, 403, 401, 401, 401, 401],
     ],
     ['GET', '/api/admin/audit', undefined, [401, 403, 403, 403, 403, 200, 403, 403, 401, 401, 401, 401]],
+    ['GET', '/api/ops/backups', undefined, [401, 403, 403, 403, 403, 200, 403, 403, 401, 401, 401, 401]],
+    [
+      'POST',
+      '/api/ops/restore',
+      { name: 'ioc-20260101-000000.duckdb' },
+      [401, 403, 403, 403, 403, 404, 403, 403, 401, 401, 401, 401],
+    ],
   ];
 
   it('answers every route as the matrix says for every principal', async () => {
