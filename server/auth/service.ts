@@ -18,7 +18,7 @@ export const DEVICE_COOKIE = 'ioc_device';
 /** Browsers cap cookie lifetimes at 400 days; the wall refreshes it on every visit. */
 export const DEVICE_COOKIE_SECONDS = 400 * 24 * 3600;
 
-type Need = Permission | 'public' | 'read|feeds.read';
+type Need = Permission | 'public' | 'read|feeds.read' | 'read|admin';
 
 /**
  * Which permission each API path needs, first match wins. Deny by default: a path not listed needs `read`, so a
@@ -29,6 +29,8 @@ export const POLICY: [method: string, path: RegExp, need: Need][] = [
   ['*', /^\/api\/auth(\/|$)/, 'public'],
   ['GET', /^\/api\/(openapi\.json|docs(\/.*)?)$/, 'public'],
   ['GET', /^\/api\/kpis\/[^/]+\/export$/, 'export'],
+  // Reference lists and the KPI registry: also for admins (scope pickers), who need not read KPIs.
+  ['GET', /^\/api\/(units|agencies|kpis)$/, 'read|admin'],
   ['GET', /^\/api\/(kpis|subsystems|index766|units|agencies|geo)(\/|$)/, 'read'],
   ['GET', /^\/api\/feeds$/, 'read|feeds.read'],
   ['GET', /^\/api\/feeds\//, 'feeds.read'],
@@ -177,16 +179,17 @@ export class Auth {
         // Cross-site state changes are refused outright; cookie sessions must also echo their CSRF token.
         if (c.req.header('sec-fetch-site') === 'cross-site' || !sameOrigin(c))
           return c.json({ error: 'cross-site request refused' }, 403);
-        if (p.viaCookie && !(p.csrf && safeEqual(c.req.header('x-csrf-token') ?? '', p.csrf)))
+        // (Wall devices are read-only and carry none; signing in or pairing starts a new session anyway.)
+        const exempt = p.kind === 'device' || path === '/api/auth/login' || path === '/api/auth/device';
+        if (p.viaCookie && !exempt && !(p.csrf && safeEqual(c.req.header('x-csrf-token') ?? '', p.csrf)))
           return c.json({ error: 'missing or wrong X-CSRF-Token' }, 403);
       }
 
       if (need === 'public') return next();
       if (p.kind === 'anonymous') return c.json({ error: 'sign in required' }, 401);
-      const ok =
-        need === 'read|feeds.read'
-          ? p.permissions.has('read') || p.permissions.has('feeds.read')
-          : p.permissions.has(need);
+      const ok = need.includes('|')
+        ? need.split('|').some((n) => p.permissions.has(n as Permission))
+        : p.permissions.has(need as Permission);
       if (!ok) {
         // Refusals of signed-in principals are worth a line; the anonymous demo visitor's are not (no flood).
         if (p.kind !== 'demo')

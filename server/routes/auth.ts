@@ -150,6 +150,7 @@ export const authRoutes = new Hono<AppEnv>()
       return c.json({ error: 'unknown or revoked device token' }, 401);
     }
     auth.setDeviceCookie(c, token);
-    await auth.audit(c, { actor: p.name, action: 'device.pair', target: p.id, outcome: 'ok' });
+    c.set('principal', p);
+    await auth.audit(c, { action: 'device.pair', target: p.id, outcome: 'ok' });
     return c.json({ ok: true, name: p.displayName, playlist: p.playlist });
   });
