@@ -4,7 +4,7 @@
 // in one run. Reports; never fails on numbers.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
@@ -289,7 +289,7 @@ if ('missing' in located) {
       dir: join(ROOT, '.cache', 'bench', `pg-${scale}`),
       bin: located.bin,
       duck: store,
-      signature: JSON.stringify({ cacheDir, feedRows, ddl: 1 }),
+      signature: JSON.stringify({ data: basename(cacheDir), feedRows, ddl: 1 }),
     });
     pgInfo = pgdb.info;
     for (const c of cases) {
@@ -298,7 +298,9 @@ if ('missing' in located) {
       const duck: number[] = [];
       const pgt: number[] = [];
       const noJit: number[] = [];
-      const pgReps = quick ? 1 : reps;
+      // At most 5 timed runs per engine (PostgreSQL takes seconds on some), 3 more with JIT off.
+      const pgReps = quick ? 1 : Math.min(reps, 5);
+      const jitReps = Math.min(pgReps, 3);
       let same: boolean | null = true;
       let error: string | undefined;
       try {
@@ -322,7 +324,7 @@ if ('missing' in located) {
         if (!quick) {
           await pgdb.query('SET jit = off');
           for (const q of pgSql) await pgdb.query(q);
-          for (let i = 0; i < pgReps; i++)
+          for (let i = 0; i < jitReps; i++)
             noJit.push(
               await time(async () => {
                 for (const q of pgSql) await pgdb!.query(q);
@@ -339,7 +341,7 @@ if ('missing' in located) {
         statements: stmts.length,
         duckP50: duck.length ? median(duck) : Number.NaN,
         pgP50: pgt.length === pgReps ? median(pgt) : null,
-        pgNoJitP50: noJit.length === pgReps ? median(noJit) : null,
+        pgNoJitP50: noJit.length === jitReps ? median(noJit) : null,
         ratio: pgt.length === pgReps ? median(pgt) / median(duck) : null,
         same,
         ...(error ? { error } : {}),
@@ -436,7 +438,7 @@ const pgSection: string[] =
         `## DuckDB vs PostgreSQL ${pgInfo.version} (same SQL, same data, same run), ms`,
         '',
         `Each query's statements as the engine ran them for one uncached answer, run one after another on one ` +
-          `connection of each engine: one warm-up run each (answers compared), then ${quick ? 1 : reps} timed runs each, ` +
+          `connection of each engine: one warm-up run each (answers compared), then ${quick ? 1 : Math.min(reps, 5)} timed runs each (${quick ? 0 : Math.min(reps, 5, 3)} more on PostgreSQL with \`SET jit = off\`), ` +
           'interleaved. PostgreSQL gets the SQL through `toPostgres()` (bench/pg.ts: literals for parameters, ' +
           '`GROUP BY ALL`, `QUALIFY`, `EXCLUDE`, `DOUBLE`, `epoch()`, a FULL JOIN on `IS NOT DISTINCT FROM`, an ' +
           'unaliased derived table) and the two report views rewritten in its dialect.',
