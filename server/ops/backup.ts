@@ -182,8 +182,25 @@ export async function restoreStore(db: Db, dir: string, name: string): Promise<R
   await db.swap(path, { keepAs: join(dir, keptAs) });
   await chmod(join(dir, keptAs), 0o444).catch(() => undefined);
   await migrate(db);
+  await carryAuditForward(db, join(dir, keptAs));
   const rows = await db.withConnection((c) => tableCounts(c));
   return { name, keptAs, ms: Math.round(performance.now() - t0), rows };
+}
+
+/**
+ * A restore brings the data back to the backup's moment, but the audit log is append-only: the entries written
+ * after the backup are copied over from the replaced store (their hashes continue the backup's chain).
+ */
+async function carryAuditForward(db: Db, replaced: string): Promise<void> {
+  await db.withConnection(async (c) => {
+    await c.run(`ATTACH ${sqlString(replaced)} AS replaced (READ_ONLY)`);
+    try {
+      await c.run(`INSERT INTO audit_log SELECT * FROM replaced.audit_log
+        WHERE seq > (SELECT coalesce(max(seq), 0) FROM audit_log) ORDER BY seq`);
+    } finally {
+      await c.run('DETACH replaced');
+    }
+  });
 }
 
 /** Refuse to touch a store file another process holds (DuckDB locks it per process: a server, a load). */

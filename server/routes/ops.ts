@@ -28,7 +28,14 @@ const fail = (e: unknown) => {
 export const opsRoutes = new Hono<AppEnv>()
   .post('/backup', async (c) => {
     try {
-      return c.json(await backupStore(c.var.ctx.db, backupsDir(c.var.env.IOC_DATA_DIR)));
+      const r = await backupStore(c.var.ctx.db, backupsDir(c.var.env.IOC_DATA_DIR));
+      await c.var.auth.audit(c, {
+        action: 'ops.backup',
+        target: r.path,
+        outcome: 'ok',
+        detail: { bytes: r.bytes, ms: r.ms },
+      });
+      return c.json(r);
     } catch (e) {
       const f = fail(e);
       return c.json({ error: f.error }, f.status);
@@ -41,6 +48,13 @@ export const opsRoutes = new Hono<AppEnv>()
       const r = await restoreStore(ctx.db, backupsDir(c.var.env.IOC_DATA_DIR), c.req.valid('json').name);
       // The restored store may hold other indicators: the registry follows it.
       ctx.registry = await registryFrom(ctx.db);
+      c.var.auth.invalidate(); // users, roles and tokens are those of the backup now
+      await c.var.auth.audit(c, {
+        action: 'ops.restore',
+        target: r.name,
+        outcome: 'ok',
+        detail: { keptAs: r.keptAs },
+      });
       return c.json(r);
     } catch (e) {
       const f = fail(e);

@@ -15,9 +15,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from '../../server/app.ts';
+import { createApp } from '../../server/app.ts';
+import { audit, verifyAudit } from '../../server/auth/audit.ts';
+import { Auth } from '../../server/auth/service.ts';
 import { Db, QueryTimeoutError } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
 import { exportView } from '../../server/export/index.ts';
@@ -25,7 +26,6 @@ import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
 import { getKpi } from '../../server/kpis/service.ts';
 import { inspectStore } from '../../server/ops/backup.ts';
-import { opsRoutes } from '../../server/routes/ops.ts';
 import { loadReferenceIfPresent, openStore, registryFrom } from '../../server/store.ts';
 import { FIXTURES, Q1 } from './helpers.ts';
 
@@ -172,19 +172,26 @@ describe('backup and restore while serving', () => {
     const db = await openStore(env);
     await loadReferenceIfPresent(db, dir);
     await loadFiles(db, listDeliveries([join(FIXTURES, 'feeds')]).files);
+    // The real app; the console's ops token (loopback only) is the admin credential the CLIs use.
+    const OPS = 'ioc_ops_test-token-for-the-console';
+    const auth = new Auth(db, env, { secret: 'test-secret-0123456789abcdefghijklmnop', opsToken: OPS });
     const ctx = {
       db,
       registry: await registryFrom(db),
       archiveDir: join(dir, 'archive'),
       startedAt: new Date(),
+      auth,
     };
-    const app = new Hono<AppEnv>()
-      .use('*', async (c, next) => {
-        c.set('ctx', ctx as AppEnv['Variables']['ctx']);
-        c.set('env', env);
-        await next();
-      })
-      .route('/api/ops', opsRoutes);
+    const realApp = createApp(ctx, env);
+    const app = {
+      request: (url: string, init: RequestInit = {}) =>
+        realApp.request(url, {
+          ...init,
+          headers: { ...(init.headers as object), authorization: `Bearer ${OPS}` },
+        }),
+    };
+    expect((await realApp.request('/api/ops/backups')).status).toBe(403); // demo mode: the visitor is no admin…
+    expect((await realApp.request('/api/ops/backup', { method: 'POST' })).status).toBe(403); // …and cannot back up
     const docs = async () => (await db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n;
     const total = async () =>
       (await getKpi(ctx, 'direction.documents_total', { from: '2021-01-01', to: '2021-03-31' }, {})).value;
@@ -255,8 +262,15 @@ describe('backup and restore while serving', () => {
     // After the delivery the store has more; restoring the backup brings the counts and the answers back.
     expect(await docs()).toBe(n0 + 100_000);
     expect(await total()).not.toBe(v0);
+    await audit(db, { actor: 'someone', actorKind: 'user', action: 'export', outcome: 'ok' }); // after the backup
     const r = await post({ name: b.name });
     expect(r.status).toBe(200);
+    // The audit log is not rolled back with the data: later entries are carried over, the chain stays intact.
+    const actions = (await db.query<{ action: string }>('SELECT action FROM audit_log ORDER BY seq')).map(
+      (x) => x.action,
+    );
+    expect(actions).toEqual(['ops.backup', 'export', 'ops.restore']);
+    expect((await verifyAudit(db)).brokenAt).toBeNull();
     const restored = (await r.json()) as { keptAs: string; rows: Record<string, number> };
     expect(await docs()).toBe(inBackup.documents);
     expect(restored.rows.documents).toBe(inBackup.documents);
