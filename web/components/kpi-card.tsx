@@ -13,16 +13,16 @@ import { Change, StaleBadge } from './status.tsx';
 export interface KpiCardProps {
   def: KpiDef;
   filters: RangeFilters;
-  /** Why the filters do not apply to this KPI, if they do not. */
-  notApplicable?: boolean;
+  /** Page filters this KPI cannot take (it is shown without them, and says so). */
+  ignored?: ('unit' | 'agency' | 'sector')[];
   selected?: boolean;
   onSelect?: () => void;
   recordsHref?: string;
 }
 
-export function KpiCard({ def, filters, notApplicable, selected, onSelect, recordsHref }: KpiCardProps) {
+export function KpiCard({ def, filters, ignored = [], selected, onSelect, recordsHref }: KpiCardProps) {
   const { t, name, fmt } = useI18n();
-  const q = useQuery({ ...kpiOptions(def.id, filters), enabled: !notApplicable });
+  const q = useQuery(kpiOptions(def.id, filters));
   const k = q.data;
   const status = k?.status ?? 'none';
   const showRatio = def.formula.denominator !== null && def.formula.show === 'ratio';
@@ -36,9 +36,7 @@ export function KpiCard({ def, filters, notApplicable, selected, onSelect, recor
     >
       <button type="button" className="kpi-card-select" onClick={onSelect} aria-pressed={selected}>
         <span className="kpi-card-name">{name(def.name)}</span>
-        {notApplicable ? (
-          <span className="muted small">{t('kpi.notApplicable')}</span>
-        ) : q.isError && !k ? (
+        {q.isError && !k ? (
           <span className="muted small" title={q.error.message}>
             {isOutOfScope(q.error) ? t('scope.outside') : t('kpi.error')}
           </span>
@@ -54,7 +52,12 @@ export function KpiCard({ def, filters, notApplicable, selected, onSelect, recor
           </span>
         )}
       </button>
-      {k && !notApplicable && (
+      {ignored.length > 0 && (
+        <p className="muted small" data-testid="kpi-ignored">
+          {t('kpi.ignored')}: {ignored.map((f) => t(`kpi.ignored.${f}`)).join(', ')}
+        </p>
+      )}
+      {k && (
         <dl className="kpi-card-facts">
           {showRatio && (
             <div>
@@ -110,8 +113,8 @@ export function KpiCard({ def, filters, notApplicable, selected, onSelect, recor
           </span>
         )}
         {k && <StaleBadge stale={k.stale} />}
-        {k && !notApplicable && <ExportLinks id={def.id} view={{ view: 'value' }} filters={filters} />}
-        {recordsHref && !notApplicable && (
+        {k && <ExportLinks id={def.id} view={{ view: 'value' }} filters={filters} />}
+        {recordsHref && (
           <Link to={recordsHref} className="records-link" data-testid="records-link">
             {t('kpi.records')}
           </Link>

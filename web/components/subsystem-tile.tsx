@@ -17,6 +17,14 @@ export interface SubsystemTileProps {
 
 export function SubsystemTile({ subsystem: s, href, alarm, maxKpis = 3 }: SubsystemTileProps) {
   const { name, fmt, t } = useI18n();
+  // Filters of the page some headline KPI could not take (e.g. a sector on reported indicators).
+  const ignored = [
+    ...new Set(
+      s.headline
+        .slice(0, maxKpis)
+        .flatMap((k) => (k.ignoredFilters ?? []) as ('unit' | 'agency' | 'sector')[]),
+    ),
+  ].filter((f) => ['unit', 'agency', 'sector'].includes(f));
   const body = (
     <>
       <div className="tile-head">
@@ -34,7 +42,15 @@ export function SubsystemTile({ subsystem: s, href, alarm, maxKpis = 3 }: Subsys
           </li>
         ))}
       </ul>
-      <div className="tile-foot">{s.asOf ? `${t('kpi.asOf')} ${fmt.dateTime(s.asOf)}` : '\u00a0'}</div>
+      <div className="tile-foot">
+        {s.asOf ? `${t('kpi.asOf')} ${fmt.dateTime(s.asOf)}` : '\u00a0'}
+        {ignored.length > 0 && (
+          <span className="tile-ignored" data-testid="tile-ignored">
+            {' · '}
+            {t('kpi.ignored')}: {ignored.map((f) => t(`kpi.ignored.${f}`)).join(', ')}
+          </span>
+        )}
+      </div>
     </>
   );
   const cls = `tile status-${s.status}${alarm ? ' tile-alarm' : ''}`;

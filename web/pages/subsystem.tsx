@@ -26,12 +26,22 @@ import {
 } from '../lib/queries.ts';
 import { drillLevel, indexUnits, nullKeyLabel } from '../lib/units.ts';
 
-/** Whether a KPI can be asked with these filters (an agency filter on a catalogue KPI cannot). */
-export function applies(def: KpiDef, f: Pick<ViewFilters, 'unit' | 'agency' | 'sector'>): boolean {
-  if (f.agency && !def.dimensions.includes('agency')) return false;
-  if (f.sector && !def.dimensions.includes('sector')) return false;
-  if (f.unit && !def.dimensions.includes('district') && def.kind !== 'catalogue') return false;
-  return true;
+/**
+ * The page's filters a KPI can take, and those it cannot: a reported indicator has no sector, a catalogue KPI no
+ * agency. The card shows the KPI without them and says so (as the overview does), never a silent difference.
+ */
+export function kpiFilters<F extends Pick<ViewFilters, 'unit' | 'agency' | 'sector'>>(
+  def: KpiDef,
+  f: F,
+): { filters: F; ignored: ('unit' | 'agency' | 'sector')[] } {
+  const ignored: ('unit' | 'agency' | 'sector')[] = [];
+  if (f.agency && !def.dimensions.includes('agency')) ignored.push('agency');
+  if (f.sector && !def.dimensions.includes('sector')) ignored.push('sector');
+  if (f.unit && !def.dimensions.includes('district') && def.kind !== 'catalogue') ignored.push('unit');
+  if (ignored.length === 0) return { filters: f, ignored };
+  const filters = { ...f };
+  for (const k of ignored) filters[k] = undefined as F[typeof k];
+  return { filters, ignored };
 }
 
 /** The subsystem's KPIs: its headline ones first, in their order, then the rest. */
@@ -67,7 +77,12 @@ export default function SubsystemPage() {
     (['agency', 'district', 'commune'] as const).find((b) => b === params.get('i766')) ?? 'agency';
 
   const drill = drillLevel(index, filters.unit);
-  const rankFilters = { ...filters, unit: drill.parent === index.province?.code ? undefined : drill.parent };
+  // The selected KPI's panels use the filters it can take (its card says which it ignores).
+  const selFilters = selected ? kpiFilters(selected, filters).filters : filters;
+  const rankFilters = {
+    ...selFilters,
+    unit: drill.parent === index.province?.code ? undefined : drill.parent,
+  };
   const unitRanking = !!selected?.dimensions.includes(drill.level) && selected?.kind !== 'catalogue';
   const mapRows = useQuery({
     ...breakdownOptions(selected?.id ?? '', drill.level, rankFilters),
@@ -77,7 +92,7 @@ export default function SubsystemPage() {
   const selectUnit = (code: string | null) => update({ unit: code, rpage: null });
   const recordsHref = (id: string, p: RecordsPart = 'numerator') =>
     `${linkTo(`/s/${subsystem}`, params, { kpi: id, part: p === 'numerator' ? null : p, rpage: null, i766: params.get('i766') })}#records`;
-  const ok = selected ? applies(selected, filters) : false;
+  const ok = !!selected;
   const percentLike = selected && (selected.unit === 'percent' || selected.unit === '%');
 
   if (registry.isError) {
@@ -120,24 +135,27 @@ export default function SubsystemPage() {
         </nav>
         {!registry.data && <Loading />}
         <section className="kpi-cards" aria-label={t('kpi.all')} data-testid="kpi-cards">
-          {kpis.map((k) => (
-            <KpiCard
-              key={k.id}
-              def={k}
-              filters={filters}
-              notApplicable={!applies(k, filters)}
-              selected={k.id === selected?.id}
-              onSelect={() => update({ kpi: k.id, rpage: null, part: null }, { replace: true })}
-              recordsHref={k.kind === 'index' ? undefined : recordsHref(k.id)}
-            />
-          ))}
+          {kpis.map((k) => {
+            const kf = kpiFilters(k, filters);
+            return (
+              <KpiCard
+                key={k.id}
+                def={k}
+                filters={kf.filters}
+                ignored={kf.ignored}
+                selected={k.id === selected?.id}
+                onSelect={() => update({ kpi: k.id, rpage: null, part: null }, { replace: true })}
+                recordsHref={k.kind === 'index' ? undefined : recordsHref(k.id)}
+              />
+            );
+          })}
         </section>
 
         {selected && ok && (
           <div className="subsystem-grid">
             <TrendPanel
               def={selected}
-              filters={filters}
+              filters={selFilters}
               target={percentLike ? selected.target : null}
               className="area-trend"
             />
@@ -185,7 +203,7 @@ export default function SubsystemPage() {
                 <RankingPanel
                   def={selected}
                   by="agency"
-                  filters={filters}
+                  filters={selFilters}
                   title={t('rank.agency')}
                   onSelect={(key) => key && update({ agency: key, rpage: null })}
                 />
@@ -206,7 +224,7 @@ export default function SubsystemPage() {
         {selected && ok && (
           <RecordsTable
             def={selected}
-            filters={filters}
+            filters={selFilters}
             part={part}
             page={rpage}
             onPart={(p) => update({ part: p === 'numerator' ? null : p, rpage: null }, { replace: true })}
