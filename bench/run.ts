@@ -346,6 +346,10 @@ if ('missing' in located) {
         same,
         ...(error ? { error } : {}),
       });
+      const last = pgResults[pgResults.length - 1];
+      console.log(
+        `pg: ${c.name}: DuckDB ${f1(last.duckP50)} ms, PostgreSQL ${f1(last.pgP50)} ms${error ? ` (${error})` : ''}`,
+      );
     }
   } catch (e) {
     pgInfo = { skipped: `PostgreSQL failed: ${(e as Error).message.split('\n')[0]}` };
