@@ -116,8 +116,9 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
   );
   app.onError(async (err, c) => {
     if (err instanceof ScopeError) {
+      const p = c.var.principal;
       await auth
-        .audit(c, {
+        .auditOnce(c, `scope|${p?.kind}|${p?.id}|${c.req.path}`, {
           action: 'access.denied',
           target: `${c.req.method} ${c.req.path}`,
           outcome: 'denied',

@@ -127,6 +127,24 @@ export class Auth {
     });
   }
 
+  private recent = new Map<string, number>();
+  /**
+   * An audit line at most once per key per minute: refusals and throttled sign-ins are worth knowing about, but
+   * an attacker repeating them must not be able to flood the log.
+   */
+  auditOnce(
+    c: Context<AppEnv>,
+    key: string,
+    e: Omit<AuditEntry, 'actor' | 'actorKind' | 'ip'> & { actor?: string },
+  ): Promise<void> {
+    const now = Date.now();
+    const last = this.recent.get(key);
+    if (last !== undefined && now - last < 60_000) return Promise.resolve();
+    if (this.recent.size > 10_000) this.recent.clear();
+    this.recent.set(key, now);
+    return this.audit(c, e);
+  }
+
   cookieSecure(c: Context): boolean {
     if (this.env.IOC_COOKIE_SECURE !== 'auto') return this.env.IOC_COOKIE_SECURE === 'true';
     const proto = this.env.IOC_TRUST_PROXY ? c.req.header('x-forwarded-proto') : undefined;
@@ -193,7 +211,7 @@ export class Auth {
       if (!ok) {
         // Refusals of signed-in principals are worth a line; the anonymous demo visitor's are not (no flood).
         if (p.kind !== 'demo')
-          await this.audit(c, {
+          await this.auditOnce(c, `denied|${p.kind}|${p.id}|${c.req.method} ${path}`, {
             action: 'access.denied',
             target: `${c.req.method} ${path}`,
             outcome: 'denied',
@@ -220,7 +238,8 @@ function opsPrincipal(): Principal {
 
 export function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The entry our proxy appended (the rightmost): entries to its left are whatever the client sent.
+    const fwd = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (fwd) return fwd;
   }
   try {

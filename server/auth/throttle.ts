@@ -32,6 +32,27 @@ export class LoginThrottle {
     return this.entries.get(key);
   }
 
+  private inFlight = new Set<string>();
+
+  /**
+   * Reserve an attempt for this account from this address, or refuse it. One attempt per account name and per
+   * address is checked at a time, so a burst of parallel guesses cannot all pass the gate before the first
+   * failure is counted; `end()` releases the reservation whatever the outcome.
+   */
+  begin(account: string, address: string): Verdict {
+    const keys = [`a:${account.toLowerCase()}`, `ip:${address}`];
+    const v = this.check(account, address);
+    if (!v.ok) return v;
+    if (keys.some((k) => this.inFlight.has(k))) return { ok: false, locked: false, retryAfterMs: 250 };
+    for (const k of keys) this.inFlight.add(k);
+    return v;
+  }
+
+  end(account: string, address: string): void {
+    this.inFlight.delete(`a:${account.toLowerCase()}`);
+    this.inFlight.delete(`ip:${address}`);
+  }
+
   /** May an attempt for this account from this address be checked now? */
   check(account: string, address: string): Verdict {
     const t = this.now();
@@ -58,7 +79,13 @@ export class LoginThrottle {
       this.entries.delete(key);
       this.entries.set(key, e); // most recent last: the oldest go first when full
     }
-    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > MAX_ENTRIES) {
+      // Oldest first, but never a lock still running (flooding the table must not unlock an account).
+      for (const [k, e] of this.entries) {
+        if (this.entries.size <= MAX_ENTRIES) break;
+        if (e.lockedUntil <= t) this.entries.delete(k);
+      }
+    }
     return this.check(account, address);
   }
 

@@ -55,6 +55,10 @@ export function checkScope(source: SourceName, filters: Filters, scope: Scope | 
       throw new ScopeError(`outside your scope: choose a unit within ${scope.units?.join(', ') || '(none)'}`);
     if (!scope.unitSet.has(filters.unit)) throw new ScopeError(`outside your scope: unit ${filters.unit}`);
   }
+  // A source without sectors (reported indicators, report compliance, communes) cannot be narrowed to a sector:
+  // under a sector scope it is readable only through subsystems assigned explicitly (checked per KPI).
+  if (scope.sectors && !def.sector && !scope.subsystems)
+    throw new ScopeError(`outside your scope: ${source} has no sector; it needs its subsystem assigned`);
   if (scope.sectors && def.sector) {
     if (!filters.sector)
       throw new ScopeError(

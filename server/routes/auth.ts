@@ -76,33 +76,37 @@ export const authRoutes = new Hono<AppEnv>()
             429,
           );
     };
-    const gate = auth.throttle.check(username, ip);
+    const gate = auth.throttle.begin(username, ip);
     if (!gate.ok) {
-      await auth.audit(c, {
+      await auth.auditOnce(c, `gate|${username.toLowerCase()}|${gate.locked}`, {
         actor: username,
         action: gate.locked ? 'auth.locked' : 'auth.throttled',
         outcome: 'denied',
       });
       return refuse(gate);
     }
-    const user = await auth.accounts.userByName(username);
-    const good = await verifyPassword(password, user?.passwordHash);
-    if (!user || !good || user.disabled) {
-      const next = auth.throttle.fail(username, ip);
-      await auth.audit(c, { actor: username, action: 'auth.login_failed', outcome: 'failed' });
-      if (!next.ok && next.locked) return refuse(next);
-      return c.json({ error: 'Sai tên đăng nhập hoặc mật khẩu' }, 401);
+    try {
+      const user = await auth.accounts.userByName(username);
+      const good = await verifyPassword(password, user?.passwordHash);
+      if (!user || !good || user.disabled) {
+        const next = auth.throttle.fail(username, ip);
+        await auth.audit(c, { actor: username, action: 'auth.login_failed', outcome: 'failed' });
+        if (!next.ok && next.locked) return refuse(next);
+        return c.json({ error: 'Sai tên đăng nhập hoặc mật khẩu' }, 401);
+      }
+      auth.throttle.succeed(username, ip);
+      const s = await auth.accounts.createSession(user.id, {
+        method: 'password',
+        ip,
+        userAgent: c.req.header('user-agent'),
+      });
+      auth.setSessionCookie(c, s.token, s.expires);
+      c.set('principal', { ...(await auth.accounts.userPrincipal(user)), csrf: s.csrf });
+      await auth.audit(c, { action: 'auth.login', outcome: 'ok', detail: { method: 'password' } });
+      return c.json({ ok: true, csrf: s.csrf, expires: s.expires.toISOString() });
+    } finally {
+      auth.throttle.end(username, ip);
     }
-    auth.throttle.succeed(username, ip);
-    const s = await auth.accounts.createSession(user.id, {
-      method: 'password',
-      ip,
-      userAgent: c.req.header('user-agent'),
-    });
-    auth.setSessionCookie(c, s.token, s.expires);
-    c.set('principal', { ...(await auth.accounts.userPrincipal(user)), csrf: s.csrf });
-    await auth.audit(c, { action: 'auth.login', outcome: 'ok', detail: { method: 'password' } });
-    return c.json({ ok: true, csrf: s.csrf, expires: s.expires.toISOString() });
   })
   .post('/auth/logout', async (c) => {
     const p = c.var.principal;
@@ -117,29 +121,33 @@ export const authRoutes = new Hono<AppEnv>()
     if (p.kind !== 'user' || !p.id) return c.json({ error: 'sign in first' }, 401);
     const { current, next } = c.req.valid('json');
     const ip = clientAddress(c, c.var.env.IOC_TRUST_PROXY);
-    const gate = auth.throttle.check(p.name, ip);
+    const gate = auth.throttle.begin(p.name, ip);
     if (!gate.ok)
       return c.json(
         { error: 'too many attempts', retryAfterSeconds: Math.ceil(gate.retryAfterMs / 1000) },
         429,
       );
-    const user = await auth.accounts.userById(p.id);
-    if (!user || !(await verifyPassword(current, user.passwordHash))) {
-      auth.throttle.fail(p.name, ip);
-      await auth.audit(c, { action: 'auth.password_change', target: p.name, outcome: 'failed' });
-      return c.json({ error: 'Mật khẩu hiện tại không đúng' }, 400);
+    try {
+      const user = await auth.accounts.userById(p.id);
+      if (!user || !(await verifyPassword(current, user.passwordHash))) {
+        auth.throttle.fail(p.name, ip);
+        await auth.audit(c, { action: 'auth.password_change', target: p.name, outcome: 'failed' });
+        return c.json({ error: 'Mật khẩu hiện tại không đúng' }, 400);
+      }
+      const problem = passwordProblem(next, user.username);
+      if (problem) return c.json({ error: problem }, 400);
+      await auth.accounts.updateUser(user.id, { password: next }); // ends every session of the user
+      const s = await auth.accounts.createSession(user.id, {
+        method: 'password',
+        ip,
+        userAgent: c.req.header('user-agent'),
+      });
+      auth.setSessionCookie(c, s.token, s.expires);
+      await auth.audit(c, { action: 'auth.password_change', target: p.name, outcome: 'ok' });
+      return c.json({ ok: true, csrf: s.csrf });
+    } finally {
+      auth.throttle.end(p.name, ip);
     }
-    const problem = passwordProblem(next, user.username);
-    if (problem) return c.json({ error: problem }, 400);
-    await auth.accounts.updateUser(user.id, { password: next }); // ends every session of the user
-    const s = await auth.accounts.createSession(user.id, {
-      method: 'password',
-      ip,
-      userAgent: c.req.header('user-agent'),
-    });
-    auth.setSessionCookie(c, s.token, s.expires);
-    await auth.audit(c, { action: 'auth.password_change', target: p.name, outcome: 'ok' });
-    return c.json({ ok: true, csrf: s.csrf });
   })
   .post('/auth/device', small, validate('json', DevicePair), async (c) => {
     const auth = c.var.auth;

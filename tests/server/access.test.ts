@@ -290,6 +290,28 @@ describe('scoping', () => {
     expect((bd.body.rows as { key: string }[]).map((r) => r.key)).toEqual(['tu_phap']);
   });
 
+  it('a sector-only scope cannot read sources without sectors; assigned subsystems can', async () => {
+    const f = await fixtureApp(db, { IOC_MODE: 'production', IOC_SECRET: SECRET });
+    const sectorOnly = (await signedIn(f.auth, ['analyst'], { sectors: ['tu_phap'] })).headers;
+    const withSecurity = (
+      await signedIn(f.auth, ['analyst'], { sectors: ['tu_phap'], subsystems: ['services', 'security'] })
+    ).headers;
+    const at = async (h: Record<string, string>, url: string) =>
+      (await f.app.request(url, { headers: h })).status;
+    for (const url of [
+      `/api/kpis/security.traffic_accidents?${Q1}`,
+      `/api/kpis/security.traffic_accidents/breakdown?${Q1}&by=agency`,
+      `/api/kpis/security.traffic_accidents/records?${Q1}`,
+      `/api/kpis/security.traffic_accidents/export?${Q1}&view=records&format=csv`,
+      `/api/kpis/economy.budget_revenue?${Q1}`,
+    ])
+      expect([url, await at(sectorOnly, url)]).toEqual([url, 403]);
+    // Traffic accidents are the security subsystem's: assigned explicitly, they are read in full (15).
+    const r = await f.app.request(`/api/kpis/security.traffic_accidents?${Q1}`, { headers: withSecurity });
+    expect((await r.json()).value).toBe(15);
+    expect(await at(withSecurity, `/api/kpis/economy.budget_revenue?${Q1}`)).toBe(403);
+  });
+
   it("an analyst's export holds only rows inside the scope", async () => {
     const res = await app.request(
       `/api/kpis/services.dossiers_received/export?${Q1}&unit=227&view=records&format=csv`,
@@ -414,6 +436,47 @@ describe('sign-in', () => {
     expect((await right.json()).error).toMatch(/tạm khóa/);
     await new Promise((r) => setTimeout(r, 1600));
     expect((await login('lan.nguyen', 'Đúng-mật-khẩu-2026')).status).toBe(200);
+  });
+
+  it('a burst of parallel guesses is checked one at a time: the right password in it does not get through', async () => {
+    await auth.accounts.createUser({
+      username: 'burst.target',
+      displayName: 'B',
+      password: 'Dung-mat-khau-2026',
+      roles: ['leader'],
+    });
+    const guesses = [...Array.from({ length: 24 }, (_, i) => `sai-${i}-mat-khau`), 'Dung-mat-khau-2026'];
+    const statuses = await Promise.all(guesses.map(async (pw) => (await login('burst.target', pw)).status));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(1); // one guess checked, the others told to wait
+    expect(statuses.filter((s) => s === 429)).toHaveLength(24);
+    expect(statuses).not.toContain(200);
+    auth.throttle.succeed('burst.target', 'local');
+  });
+
+  it('behind a trusted proxy the address is the one the proxy appended, not what the client wrote', async () => {
+    const db2 = await fixtureStore({ feeds: false });
+    const f = await fixtureApp(db2, { ...POLICY, IOC_TRUST_PROXY: 'true' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await req(
+        f.app,
+        'POST',
+        '/api/auth/login',
+        { 'x-forwarded-for': `10.0.0.${i}, 203.0.113.9` },
+        {
+          username: `spray-${i}`,
+          password: 'Mua-he-2026!',
+        },
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses[3]).toBe(429); // the 4th account from the same real address must wait
+    const rows = await db2.query<{ ip: string }>(
+      `SELECT DISTINCT ip FROM audit_log WHERE action = 'auth.login_failed'`,
+    );
+    expect(rows.map((r) => r.ip)).toEqual(['203.0.113.9']);
+    db2.close();
   });
 
   it('a name that does not exist is answered exactly like one that does', async () => {
