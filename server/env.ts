@@ -65,6 +65,12 @@ const EnvSchema = z.object({
   IOC_OIDC_CLIENT_ID: z.string().optional(),
   IOC_OIDC_CLIENT_SECRET: z.string().optional(),
   IOC_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Link a first SSO sign-in to the local user named by the provider's preferred_username (never an admin). Off:
+   * only users whose subject an admin entered sign in by SSO. Turn on only with a provider whose user names
+   * are set by administrators.
+   */
+  IOC_OIDC_LINK_BY_USERNAME: bool('false'),
 });
 
 export type Env = Omit<z.infer<typeof EnvSchema>, 'IOC_DEMO'> & { IOC_DEMO: boolean };

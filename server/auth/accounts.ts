@@ -101,6 +101,7 @@ export class Accounts {
       scope?: ScopeAssignment | null;
       disabled?: boolean;
       password?: string;
+      oidcSubject?: string | null;
     },
   ): Promise<void> {
     await this.db.query(
@@ -108,6 +109,7 @@ export class Accounts {
          display_name = coalesce($display, display_name),
          roles = CASE WHEN $roles IS NULL THEN roles ELSE CAST(json_extract_string($roles, '$[*]') AS VARCHAR[]) END,
          scope = CASE WHEN $setScope THEN $scope ELSE scope END,
+         oidc_subject = CASE WHEN $setSub THEN $sub ELSE oidc_subject END,
          disabled = coalesce($disabled, disabled),
          password_hash = coalesce($hash, password_hash),
          password_changed_at = CASE WHEN $hash IS NULL THEN password_changed_at ELSE now() END,
@@ -118,6 +120,8 @@ export class Accounts {
         display: ch.displayName ?? null,
         roles: ch.roles ? JSON.stringify(ch.roles) : null,
         setScope: ch.scope !== undefined,
+        setSub: ch.oidcSubject !== undefined,
+        sub: ch.oidcSubject ?? null,
         scope: ch.scope ? JSON.stringify(ch.scope) : null,
         disabled: ch.disabled ?? null,
         hash: ch.password ? await hashPassword(ch.password) : null,

@@ -23,6 +23,8 @@ export const UserCreate = z.object({
   password: z.string().min(1).max(200).optional(),
   roles: z.array(roleName).min(1).max(10),
   scope: ScopeAssignment.optional(),
+  /** The SSO provider's subject (`sub`) of this person, entered by the admin: how SSO finds the account. */
+  oidcSubject: z.string().trim().min(1).max(255).optional(),
 });
 export const UserPatch = z.object({
   displayName: name.optional(),
@@ -30,6 +32,7 @@ export const UserPatch = z.object({
   roles: z.array(roleName).min(1).max(10).optional(),
   scope: ScopeAssignment.nullable().optional(),
   disabled: z.boolean().optional(),
+  oidcSubject: z.string().trim().min(1).max(255).nullable().optional(),
 });
 export const RolePut = z.object({
   permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length),
@@ -105,6 +108,8 @@ export const adminRoutes = new Hono<AppEnv>()
       const problem = passwordProblem(u.password, u.username);
       if (problem) return c.json({ error: problem }, 400);
     }
+    if (u.oidcSubject && (await auth.accounts.userByOidcSubject(u.oidcSubject)))
+      return c.json({ error: 'this SSO subject belongs to another user' }, 409);
     const id = await auth.accounts.createUser(u);
     await auth.audit(c, {
       action: 'user.create',
@@ -128,6 +133,11 @@ export const adminRoutes = new Hono<AppEnv>()
     if (ch.password) {
       const problem = passwordProblem(ch.password, user.username);
       if (problem) return c.json({ error: problem }, 400);
+    }
+    if (ch.oidcSubject) {
+      const holder = await auth.accounts.userByOidcSubject(ch.oidcSubject);
+      if (holder && holder.id !== id)
+        return c.json({ error: 'this SSO subject belongs to another user' }, 409);
     }
     await auth.accounts.updateUser(id, ch);
     const { password: _, ...logged } = ch;

@@ -241,10 +241,13 @@ export const oidcRoutes = new Hono<AppEnv>()
     };
     const accounts = auth.accounts;
     let user: UserRow | undefined = await accounts.userByOidcSubject(sub);
-    if (!user && preferred) {
+    if (!user && preferred && env.IOC_OIDC_LINK_BY_USERNAME) {
       // First SSO sign-in of an existing local user: link the subject once, by the user name an admin created.
       // A disabled account is not linked (it is refused below).
-      const local = await accounts.userByName(preferred);
+      const named = await accounts.userByName(preferred);
+      // Never an administrator: a provider account that merely carries the name must not become one.
+      const local =
+        named && !(await accounts.userPrincipal(named)).permissions.has('admin') ? named : undefined;
       if (local?.disabled && !local.oidcSubject) user = local;
       else if (local && !local.oidcSubject && (await accounts.linkOidc(local.id, sub))) {
         user = { ...local, oidcSubject: sub };

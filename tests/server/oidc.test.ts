@@ -21,6 +21,10 @@ const PEOPLE: Record<string, Record<string, string>> = {
   'sub-lan-0001': { preferred_username: 'tranthilan', name: 'Trần Thị Lan', email: 'lan@phutho.gov.vn' },
   'sub-khoa-0002': { preferred_username: 'lekhoa', name: 'Lê Khoa', email: 'khoa@phutho.gov.vn' },
   'sub-stranger-0003': { preferred_username: 'nguoila', name: 'Người Lạ', email: 'la@example.org' },
+  // Someone who got the name "Admin" at the provider: must never become the local admin.
+  'sub-attacker-0666': { preferred_username: 'Admin', name: 'Kẻ mạo danh', email: 'x@example.org' },
+  // Minh's provider name differs from his local one: an admin entered his subject.
+  'sub-minh-0004': { preferred_username: 'minh.pham.99', name: 'Phạm Minh', email: 'minh@phutho.gov.vn' },
 };
 
 /** Who signs in at the provider's interaction, or 'deny' for a person who cancels. */
@@ -93,6 +97,7 @@ beforeAll(async () => {
     IOC_OIDC_ISSUER: issuer,
     IOC_OIDC_CLIENT_ID: CLIENT_ID,
     IOC_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    IOC_OIDC_LINK_BY_USERNAME: 'true',
   });
   auth = fx.auth;
   appServer = serve({ fetch: fx.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
@@ -130,6 +135,18 @@ beforeAll(async () => {
     roles: ['leader'],
   });
   await auth.accounts.updateUser(khoa, { disabled: true });
+  await auth.accounts.createUser({
+    username: 'admin',
+    displayName: 'Quản trị',
+    password: 'Quan-tri-2026!',
+    roles: ['admin'],
+  });
+  await auth.accounts.createUser({
+    username: 'minh',
+    displayName: 'Phạm Minh',
+    roles: ['leader'],
+    oidcSubject: 'sub-minh-0004',
+  });
 }, 20_000);
 
 afterAll(async () => {
@@ -284,6 +301,26 @@ describe('single sign-on (OIDC) against a real provider', () => {
     const last = (await auditRows()).at(-1);
     expect(last).toMatchObject({ action: 'auth.login_failed', actor: 'nguoila', outcome: 'failed' });
     expect(JSON.parse(last?.detail as string)).toMatchObject({ method: 'oidc', reason: 'no_account' });
+  });
+
+  it('never links a provider account to a local administrator by its name', async () => {
+    loginAs = 'sub-attacker-0666';
+    const b = new Browser();
+    const res = await b.get((await b.toCallback()).callback.href, 'application/json');
+    expect(res.status).toBe(403);
+    expect(b.cookie('ioc_session')).toBeUndefined();
+    expect((await auth.accounts.userByName('admin'))?.oidcSubject).toBeNull();
+  });
+
+  it('signs in a user whose subject an admin entered, whatever the provider calls him', async () => {
+    loginAs = 'sub-minh-0004';
+    const b = new Browser();
+    const res = await b.get((await b.toCallback()).callback.href);
+    expect(res.status).toBe(302);
+    const me = (await (await b.get(`${appUrl}/api/auth/me`, 'application/json')).json()) as {
+      principal: { name: string };
+    };
+    expect(me.principal.name).toBe('minh');
   });
 
   it('refuses a disabled user', async () => {

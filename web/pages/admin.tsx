@@ -343,6 +343,7 @@ function NewUserForm() {
       password: String(data.get('password') ?? '') || undefined,
       roles: data.getAll('roles').map(String),
       scope,
+      oidcSubject: String(data.get('oidcSubject') ?? '').trim() || undefined,
     };
     const ok = await run(() => sendJson('POST', '/api/admin/users', body), ['users']);
     if (ok) {
@@ -365,6 +366,10 @@ function NewUserForm() {
         <label className="field">
           {t('admin.password')}
           <input type="password" name="password" minLength={10} autoComplete="new-password" />
+        </label>
+        <label className="field">
+          {t('admin.oidcSubject')}
+          <input name="oidcSubject" maxLength={255} autoComplete="off" />
         </label>
         <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend>{t('admin.roles')}</legend>
