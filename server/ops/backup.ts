@@ -182,21 +182,35 @@ export async function restoreStore(db: Db, dir: string, name: string): Promise<R
   await db.swap(path, { keepAs: join(dir, keptAs) });
   await chmod(join(dir, keptAs), 0o444).catch(() => undefined);
   await migrate(db);
-  await carryAuditForward(db, join(dir, keptAs));
+  await carryAccessForward(db, join(dir, keptAs));
   const rows = await db.withConnection((c) => tableCounts(c));
   return { name, keptAs, ms: Math.round(performance.now() - t0), rows };
 }
 
+/** Who may do what is not data to roll back: a restore keeps today's users, roles, sessions and tokens. */
+const ACCESS_TABLES = ['users', 'roles', 'sessions', 'devices', 'feed_sources'];
+
 /**
- * A restore brings the data back to the backup's moment, but the audit log is append-only: the entries written
- * after the backup are copied over from the replaced store (their hashes continue the backup's chain).
+ * A restore brings the data back to the backup's moment, but not access: users, roles, sessions, wall devices and
+ * feed sources are carried over from the replaced store as they are now (a revoked token stays revoked, a
+ * changed password stays changed), and the audit log stays append-only — entries written after the backup are
+ * carried over too (their hashes continue the backup's chain).
  */
-async function carryAuditForward(db: Db, replaced: string): Promise<void> {
+async function carryAccessForward(db: Db, replaced: string): Promise<void> {
   await db.withConnection(async (c) => {
     await c.run(`ATTACH ${sqlString(replaced)} AS replaced (READ_ONLY)`);
     try {
+      await c.run('BEGIN TRANSACTION');
+      for (const t of ACCESS_TABLES) {
+        await c.run(`DELETE FROM ${sqlIdent(t)}`);
+        await c.run(`INSERT INTO ${sqlIdent(t)} SELECT * FROM replaced.${sqlIdent(t)}`);
+      }
       await c.run(`INSERT INTO audit_log SELECT * FROM replaced.audit_log
         WHERE seq > (SELECT coalesce(max(seq), 0) FROM audit_log) ORDER BY seq`);
+      await c.run('COMMIT');
+    } catch (e) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw e;
     } finally {
       await c.run('DETACH replaced');
     }

@@ -183,6 +183,7 @@ describe('backup and restore while serving', () => {
       auth,
     };
     const realApp = createApp(ctx, env);
+    const src = await auth.accounts.createSource({ name: 'leaked', feeds: ['documents'], createdBy: 't' }); // in the backup
     const app = {
       request: (url: string, init: RequestInit = {}) =>
         realApp.request(url, {
@@ -263,8 +264,18 @@ describe('backup and restore while serving', () => {
     expect(await docs()).toBe(n0 + 100_000);
     expect(await total()).not.toBe(v0);
     await audit(db, { actor: 'someone', actorKind: 'user', action: 'export', outcome: 'ok' }); // after the backup
+    // Access changed after the backup stays as it is now: a new user stays, a revoked source stays revoked.
+    await auth.accounts.createUser({ username: 'after.backup', displayName: 'A', roles: ['leader'] });
+    await auth.accounts.revoke('src', src.id);
     const r = await post({ name: b.name });
     expect(r.status).toBe(200);
+    expect(await auth.accounts.userByName('after.backup')).toBeDefined();
+    const push = await realApp.request('/api/feeds/documents', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${src.token}`, 'content-type': 'text/csv' },
+      body: 'id\n',
+    });
+    expect(push.status).toBe(401); // revoked after the backup: still revoked
     // The audit log is not rolled back with the data: later entries are carried over, the chain stays intact.
     const actions = (await db.query<{ action: string }>('SELECT action FROM audit_log ORDER BY seq')).map(
       (x) => x.action,
