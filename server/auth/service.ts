@@ -185,6 +185,14 @@ export class Auth {
       if (!principal) {
         // Only the auth routes are answered with stale credentials (so a user can sign in again).
         // Stale credentials: public routes (sign-in among them) still answer, as to a visitor without them.
+        // A revoked token still in use is worth a line (at most one a minute per address).
+        if (c.req.header('authorization'))
+          await this.auditOnce(c, `badtoken|${clientAddress(c, this.env.IOC_TRUST_PROXY)}`, {
+            actor: 'unknown token',
+            action: 'auth.token_refused',
+            target: `${c.req.method} ${path}`,
+            outcome: 'denied',
+          });
         this.clearCookies(c);
         if (need !== 'public')
           return c.json({ error: 'session expired or token revoked: sign in again' }, 401);

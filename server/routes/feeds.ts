@@ -21,7 +21,20 @@ const CONTENT_TYPES: Record<string, Format> = {
 };
 
 export const feedRoutes = new Hono<AppEnv>()
-  .get('/feeds', async (c) => c.json({ feeds: await feedStatus(c.var.ctx) }))
+  .get('/feeds', async (c) => {
+    const feeds = await feedStatus(c.var.ctx);
+    // A scoped principal learns whether the data is fresh, not the province's volumes, sources or rejects.
+    if (c.var.principal.scope)
+      return c.json({
+        feeds: feeds.map(({ feed, newestEventAt, cadenceHours, stale }) => ({
+          feed,
+          newestEventAt,
+          cadenceHours,
+          stale,
+        })),
+      });
+    return c.json({ feeds });
+  })
   .get('/feeds/rejects', validate('query', RejectsQuery), async (c) => {
     const q = c.req.valid('query');
     const params = { feed: q.feed ?? null, delivery: q.delivery ?? null };

@@ -70,5 +70,6 @@ export const opsRoutes = new Hono<AppEnv>()
       c.req.valid('json').periods,
       storeAnswer(db, registry),
     );
+    await c.var.auth.audit(c, { action: 'ops.kpi_values', outcome: 'ok', detail: c.req.valid('json') });
     return c.json({ values: Object.fromEntries(values), feedRows: await feedRows(db) });
   });

@@ -339,6 +339,17 @@ describe('scoping', () => {
     expect(all.status).toBe(403);
   });
 
+  it('a scoped user sees whether feeds are fresh, not the province-wide volumes, sources or rejects', async () => {
+    const r = await get(dh227, '/api/feeds');
+    expect(r.status).toBe(200);
+    const docs = (r.body.feeds as Record<string, unknown>[]).find((f) => f.feed === 'documents')!;
+    expect(Object.keys(docs).sort()).toEqual(['cadenceHours', 'feed', 'newestEventAt', 'stale']);
+    const full = await get(leader, '/api/feeds');
+    expect(
+      (full.body.feeds as { feed: string; rows: number }[]).find((f) => f.feed === 'documents')?.rows,
+    ).toBe(11);
+  });
+
   it('a scoped role without an assignment sees nothing', async () => {
     const f = await fixtureApp(db, { IOC_MODE: 'production', IOC_SECRET: SECRET });
     const bare = (await signedIn(f.auth, ['department_head'])).headers;
@@ -684,6 +695,15 @@ describe('audit log', () => {
     );
     await req(app, 'DELETE', `/api/admin/sources/${src.id}`, w());
 
+    // The revoked source's token, still in use, is refused and noted.
+    const late = await req(
+      app,
+      'POST',
+      '/api/feeds/documents',
+      { 'content-type': 'text/csv', authorization: `Bearer ${src.token}` },
+      'id\n',
+    );
+    expect(late.status).toBe(401);
     const log = await (await app.request('/api/admin/audit?limit=100', { headers: admin.headers })).json();
     const seen = (
       log.rows as { action: string; actor: string; outcome: string; target: string; detail: string }[]
@@ -701,6 +721,7 @@ describe('audit log', () => {
       `source.create ${admin.username} ok`,
       'feed.delivery source:Một cửa ok',
       `source.revoke ${admin.username} ok`,
+      'auth.token_refused unknown token denied',
     ])
       expect(seen).toContain(e);
     const exp = log.rows.find((r: { action: string }) => r.action === 'export');
