@@ -17,7 +17,14 @@ import { listDeliveries, loadFiles } from '../server/feeds/folder.ts';
 import { FEED_NAMES } from '../server/feeds/specs.ts';
 import { computeCells } from '../server/kpis/engine.ts';
 import { comparisons, todayLocal } from '../server/kpis/period.ts';
-import { getBreakdown, getKpi, getSubsystems, type KpiContext } from '../server/kpis/service.ts';
+import {
+  feedStatus,
+  getBreakdown,
+  getKpi,
+  getRecords,
+  getSubsystems,
+  type KpiContext,
+} from '../server/kpis/service.ts';
 import { loadReferenceIfPresent, openStore, registryFrom } from '../server/store.ts';
 import { PG_SETTINGS, Postgres, sameRows, toPostgres } from './pg.ts';
 
@@ -49,7 +56,8 @@ const median = (xs: number[]) => {
 };
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
-const f1 = (n: number | null) => (n === null ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const f1 = (n: number | null) =>
+  n === null || Number.isNaN(n) ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(1);
 const time = async (fn: () => Promise<unknown>) => {
   const t = performance.now();
   await fn();
@@ -217,7 +225,8 @@ const cases: QueryCase[] = [
   {
     name: 'records page (dossiers, 50 rows)',
     url: `/api/kpis/services.ontime_rate/records?${q}&limit=50&offset=1000`,
-    inProcess: () => fetch(`${base}/api/kpis/services.ontime_rate/records?${q}&limit=50&offset=1000`),
+    inProcess: () =>
+      getRecords(ctx, 'services.ontime_rate', range, {}, { part: 'numerator', limit: 50, offset: 1000 }),
   },
 ];
 const queryResults: {
@@ -226,15 +235,39 @@ const queryResults: {
   p95: number;
   inProcessP50: number;
   sqlP50: number | null;
+  /** All the answer's statements replayed one after another on one connection. */
+  rawSqlP50: number;
   httpOverInProcess: number;
   cachedP50: number;
 }[] = [];
+// Each case's statements, captured from one uncached in-process answer: replayed on DuckDB alone below (the raw
+// SQL time our overhead is measured against) and on PostgreSQL in section 4.
+const statements = new Map<string, { sql: string; params: Params }[]>();
+// Feed freshness is not KPI SQL (and reads tables PostgreSQL is not given): warmed before, and left out should the
+// minute it is cached by turn during a capture.
+const FEED_STATUS_SQL = /\bFROM (deliveries|rejects)\b|AS newest FROM/;
+for (const c of cases) {
+  await feedStatus(ctx);
+  uncache();
+  captured = [];
+  await c.inProcess();
+  statements.set(
+    c.name,
+    captured.filter((st) => !FEED_STATUS_SQL.test(st.sql)),
+  );
+  captured = null;
+}
+/** The captured statements one after another on one DuckDB connection. */
+const replay = (name: string) => async () => {
+  for (const st of statements.get(name) ?? []) await rawQuery(st.sql, st.params);
+};
 const reps = Math.max(3, runs * 3);
 for (const c of cases) {
   const http: number[] = [];
   const inproc: number[] = [];
   const sql: number[] = [];
   const cached: number[] = [];
+  const raw: number[] = [];
   for (let i = 0; i < reps; i++) {
     uncache();
     http.push(await time(async () => (await fetch(base + c.url)).arrayBuffer()));
@@ -242,6 +275,7 @@ for (const c of cases) {
     uncache();
     inproc.push(await time(c.inProcess));
     if (c.sqlOnly) sql.push(await time(c.sqlOnly));
+    raw.push(await time(replay(c.name)));
   }
   queryResults.push({
     name: c.name,
@@ -249,6 +283,7 @@ for (const c of cases) {
     p95: pct(http, 0.95),
     inProcessP50: median(inproc),
     sqlP50: sql.length ? median(sql) : null,
+    rawSqlP50: median(raw),
     httpOverInProcess: median(http) / median(inproc),
     cachedP50: median(cached),
   });
@@ -257,14 +292,6 @@ for (const c of cases) {
 // 4. The same SQL on PostgreSQL 15. Each case's statements (captured from one uncached in-process answer) run one
 // after another on one connection of each engine: the same warm-up (one run, whose answers are compared), then
 // the same number of timed runs, interleaved so that machine noise falls on both.
-const statements = new Map<string, { sql: string; params: Params }[]>();
-for (const c of cases) {
-  uncache();
-  captured = [];
-  await c.inProcess();
-  statements.set(c.name, captured);
-  captured = null;
-}
 const pgResults: {
   name: string;
   statements: number;
@@ -362,10 +389,17 @@ const ratios = pgResults.map((r) => r.ratio).filter((r): r is number => r !== nu
 const geomean = (xs: number[]) =>
   xs.length ? Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length) : null;
 const pgGeomean = geomean(ratios);
-const overheads = queryResults.map((q) => {
-  const raw = pgResults.find((r) => r.name === q.name)?.duckP50;
-  return raw ? q.p50 / raw : null;
-});
+const fx = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}×`);
+const overheads = queryResults.map((q) => (q.rawSqlP50 > 0 ? q.p50 / q.rawSqlP50 : null));
+// The fact tables (millions of rows) and the reported indicators (thousands) behave differently: both geomeans too.
+const readsFacts = (name: string) =>
+  (statements.get(name) ?? []).some((st) => /\bFROM (documents|dossiers|payments)\b/.test(st.sql));
+const factGeomean = geomean(
+  pgResults.filter((r) => r.ratio !== null && readsFacts(r.name)).map((r) => r.ratio as number),
+);
+const smallGeomean = geomean(
+  pgResults.filter((r) => r.ratio !== null && !readsFacts(r.name)).map((r) => r.ratio as number),
+);
 const overheadGeomean = geomean(overheads.filter((x): x is number => x !== null));
 
 // 5. Concurrency: N clients polling the overview and a subsystem KPI (cached answers, as a wall sees them),
@@ -424,6 +458,8 @@ const result = {
     info: pgInfo,
     requestedSettings: PG_SETTINGS,
     geomeanRatio: pgGeomean,
+    factGeomean,
+    smallGeomean,
     queries: pgResults,
     statements: Object.fromEntries(statements),
   },
@@ -454,15 +490,15 @@ const pgSection: string[] =
           `(${pgInfo.indexes.join('; ')}), VACUUM (FREEZE, ANALYZE) after COPY; ` +
           `load + index + vacuum ${f1(pgInfo.loadS)} s${pgInfo.cached ? ' (cluster reused from an earlier run)' : ''}.`,
         '',
-        '| query | statements | DuckDB p50 | PostgreSQL p50 | PG ÷ DuckDB | same answers | PG p50 jit off | HTTP ÷ DuckDB SQL |',
-        '|---|---:|---:|---:|---:|---|---:|---:|',
+        '| query | statements | DuckDB p50 | PostgreSQL p50 | PG ÷ DuckDB | same answers | PG p50 jit off |',
+        '|---|---:|---:|---:|---:|---|---:|',
         ...pgResults.map((r) => {
-          const ovh = overheads[queryResults.findIndex((q) => q.name === r.name)] ?? null;
-          return `| ${r.name} | ${r.statements} | ${f1(r.duckP50)} | ${f1(r.pgP50)} | ${r.ratio === null ? (r.error ? `error: ${r.error.slice(0, 60)}` : '—') : `${r.ratio.toFixed(1)}×`} | ${r.same === null ? '—' : r.same ? 'yes' : '**no**'} | ${f1(r.pgNoJitP50)} | ${ovh === null ? '—' : ovh.toFixed(2)} |`;
+          return `| ${r.name} | ${r.statements} | ${f1(r.duckP50)} | ${f1(r.pgP50)} | ${r.ratio === null ? (r.error ? `error: ${r.error.slice(0, 60)}` : '—') : `${r.ratio.toFixed(1)}×`} | ${r.same === null ? '—' : r.same ? 'yes' : '**no**'} | ${f1(r.pgNoJitP50)} |`;
         }),
         '',
-        `Geometric mean PG ÷ DuckDB over ${ratios.length} queries: **${pgGeomean === null ? '—' : `${pgGeomean.toFixed(1)}×`}**. ` +
-          `Geometric mean HTTP ÷ DuckDB SQL (our overhead over the raw SQL): **${overheadGeomean === null ? '—' : overheadGeomean.toFixed(2)}**.`,
+        `Geometric mean PG ÷ DuckDB over ${ratios.length} queries: **${fx(pgGeomean)}** — over those reading the ` +
+          `fact tables (documents, dossiers, payments): **${fx(factGeomean)}**; over the rest (reported indicators, ` +
+          `thousands of rows): **${fx(smallGeomean)}**.`,
         '',
       ];
 const md = [
@@ -483,12 +519,17 @@ const md = [
   '',
   '## Queries (uncached unless said), ms',
   '',
-  '| query | HTTP p50 | HTTP p95 | in-process p50 | engine SQL p50 | HTTP ÷ in-process | cached HTTP p50 |',
-  '|---|---:|---:|---:|---:|---:|---:|',
+  '"engine SQL": the KPI\'s one computeCells query; "all SQL": every statement of the answer, captured and replayed ' +
+    'one after another on one connection (the engine runs them concurrently over its pool, so HTTP can beat it).',
+  '',
+  '| query | HTTP p50 | HTTP p95 | in-process p50 | engine SQL p50 | all SQL p50 | HTTP ÷ in-process | HTTP ÷ all SQL | cached HTTP p50 |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...queryResults.map(
-    (r) =>
-      `| ${r.name} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.inProcessP50)} | ${f1(r.sqlP50)} | ${r.httpOverInProcess.toFixed(2)} | ${f1(r.cachedP50)} |`,
+    (r, i) =>
+      `| ${r.name} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.inProcessP50)} | ${f1(r.sqlP50)} | ${f1(r.rawSqlP50)} | ${r.httpOverInProcess.toFixed(2)} | ${overheads[i]?.toFixed(2) ?? '—'} | ${f1(r.cachedP50)} |`,
   ),
+  '',
+  `Geometric mean HTTP ÷ all SQL (our overhead over the raw DuckDB SQL): **${overheadGeomean?.toFixed(2) ?? '—'}**.`,
   '',
   ...pgSection,
   `## Concurrency (${duration} s each, cached answers)`,
