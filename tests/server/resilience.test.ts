@@ -280,7 +280,7 @@ describe('backup and restore while serving', () => {
     const actions = (await db.query<{ action: string }>('SELECT action FROM audit_log ORDER BY seq')).map(
       (x) => x.action,
     );
-    expect(actions).toEqual(['ops.backup', 'export', 'ops.restore']);
+    expect(actions).toEqual(['ops.backup', 'export', 'ops.restore', 'auth.token_refused']);
     expect((await verifyAudit(db)).brokenAt).toBeNull();
     const restored = (await r.json()) as { keptAs: string; rows: Record<string, number> };
     expect(await docs()).toBe(inBackup.documents);
