@@ -90,15 +90,29 @@ describe('production mode', () => {
     await admin.fill('[data-testid="new-user"] input[name="displayName"]', HEAD.displayName);
     await admin.fill('[data-testid="new-user"] input[name="password"]', HEAD.password);
     await admin.check('[data-testid="new-user"] input[name="roles"][value="department_head"]');
-    // The first admin may not read the reference data: the scope is given by codes.
-    await admin.fill('[data-testid="new-user"] input[name="units"]', '238');
-    await admin.fill('[data-testid="new-user"] input[name="sectors"]', 'y_te');
+    // The scope is picked from the reference lists (open to admins, who need not read KPIs).
+    await admin.waitForSelector('[data-testid="new-user"] select[name="units"] option[value="238"]');
+    await admin.selectOption('[data-testid="new-user"] select[name="units"]', '238');
+    await admin.selectOption('[data-testid="new-user"] select[name="sectors"]', 'y_te');
     await admin.click('[data-testid="create-user"]');
     const row = `[data-testid="users-table"] tr[data-user="${HEAD.username}"]`;
     await admin.waitForSelector(row);
     expect(await admin.textContent(row)).toContain('Thủ trưởng đơn vị');
-    expect(await admin.textContent(row)).toContain('238, y_te');
+    expect(await admin.textContent(row)).toContain('Thanh Sơn');
     await admin.screenshot({ path: join(ARTIFACTS, 'admin-users-1920.png') });
+    // Editing shows the user's roles and scope as they are.
+    await admin.click(`${row} [data-testid="edit-user"]`);
+    await admin.waitForSelector('[data-testid="edit-user-form"]');
+    expect(
+      await admin.$eval('[data-testid="edit-user-form"] select[name="units"]', (el) =>
+        [...(el as HTMLSelectElement).selectedOptions].map((o) => o.value),
+      ),
+    ).toEqual(['238']);
+    expect(
+      await admin.isChecked('[data-testid="edit-user-form"] input[name="roles"][value="department_head"]'),
+    ).toBe(true);
+    await admin.screenshot({ path: join(ARTIFACTS, 'admin-edit-user-1920.png') });
+    await admin.click('[data-testid="edit-user-form"] button[type="button"]');
 
     await admin.click('[data-testid="tab-devices"]');
     await admin.fill('[data-testid="new-device"] input[name="name"]', 'Phòng họp UBND tỉnh');

@@ -183,7 +183,9 @@ function FormError({ error }: { error: string | null }) {
  * administrator without `read` would only collect 403s, each one an audit entry).
  */
 function useReference() {
-  const enabled = useSession().can('read');
+  // The reference lists and the registry are open to admins too (server POLICY: read|admin).
+  const session = useSession();
+  const enabled = session.can('read') || session.can('admin');
   return {
     units: useQuery({ ...unitsOptions(), enabled }),
     agencies: useQuery({ ...agenciesOptions(), enabled }),
@@ -217,6 +219,8 @@ function UsersTab() {
   const { error, run } = useAction();
   const dialog = useRef<HTMLDialogElement>(null);
   const [resetFor, setResetFor] = useState<UserRow | null>(null);
+  const editDialog = useRef<HTMLDialogElement>(null);
+  const [editFor, setEditFor] = useState<UserRow | null>(null);
   return (
     <div className="admin-grid">
       <section className="panel">
@@ -261,6 +265,17 @@ function UsersTab() {
                     <button
                       type="button"
                       className="btn btn-small"
+                      data-testid="edit-user"
+                      onClick={() => {
+                        setEditFor(u);
+                        editDialog.current?.showModal();
+                      }}
+                    >
+                      {t('admin.edit')}
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-small"
                       onClick={() => {
                         setResetFor(u);
                         dialog.current?.showModal();
@@ -277,7 +292,72 @@ function UsersTab() {
       </section>
       <NewUserForm />
       <ResetPasswordDialog ref={dialog} user={resetFor} />
+      <EditUserDialog ref={editDialog} user={editFor} key={editFor?.id ?? 'none'} />
     </div>
+  );
+}
+
+/** Roles, scope and SSO subject of an existing user (the change applies at once: the cache of sessions drops). */
+function EditUserDialog({ ref, user }: { ref: RefObject<HTMLDialogElement | null>; user: UserRow | null }) {
+  const { t } = useI18n();
+  const roleName = useRoleName();
+  const roles = useQuery(adminQuery<{ roles: RoleRow[] }>('roles'));
+  const { error, busy, run } = useAction();
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!user) return;
+    const data = new FormData(e.currentTarget);
+    const body = {
+      roles: data.getAll('roles').map(String),
+      scope: scopeFromForm(data) ?? null,
+      oidcSubject: String(data.get('oidcSubject') ?? '').trim() || null,
+    };
+    if (await run(() => sendJson('PATCH', `/api/admin/users/${user.id}`, body), ['users']))
+      ref.current?.close();
+  };
+  return (
+    <dialog ref={ref} className="modal" aria-labelledby="edit-h">
+      <form className="form" onSubmit={submit} data-testid="edit-user-form">
+        <h2 id="edit-h">
+          {t('admin.edit')} {user?.username}
+        </h2>
+        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend>{t('admin.roles')}</legend>
+          <div className="checks">
+            {roles.data?.roles.map((r) => (
+              <label key={r.name}>
+                <input
+                  type="checkbox"
+                  name="roles"
+                  value={r.name}
+                  defaultChecked={user?.roles.includes(r.name)}
+                />{' '}
+                {roleName(r.name)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label className="field">
+          {t('admin.oidcSubject')}
+          <input
+            name="oidcSubject"
+            maxLength={255}
+            autoComplete="off"
+            defaultValue={user?.oidcSubject ?? ''}
+          />
+        </label>
+        <ScopeFields initial={parseScope(user?.scope ?? null)} />
+        <FormError error={error} />
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={() => ref.current?.close()}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {t('common.save')}
+          </button>
+        </div>
+      </form>
+    </dialog>
   );
 }
 
@@ -414,7 +494,7 @@ function scopeFromForm(data: FormData): ScopeAssignment | undefined {
  * Units, sectors and subsystems of a scope: lists from the reference data when this account may read it,
  * otherwise (an administrator without `read`) fields for their codes.
  */
-function ScopeFields() {
+function ScopeFields({ initial }: { initial?: ScopeAssignment | null }) {
   const { t, name } = useI18n();
   const { units, agencies, registry } = useReference();
   const districts = (units.data?.units ?? []).filter((u) => u.level === 'district');
@@ -425,7 +505,11 @@ function ScopeFields() {
   const codes = (field: string, label: string, example: string) => (
     <label className="field">
       {label}
-      <input name={field} placeholder={example} />
+      <input
+        name={field}
+        placeholder={example}
+        defaultValue={(initial?.[field as keyof ScopeAssignment] ?? []).join(', ')}
+      />
       <span className="hint">{t('admin.codesHint')}</span>
     </label>
   );
@@ -434,7 +518,7 @@ function ScopeFields() {
       {units.data ? (
         <label className="field">
           {t('admin.units')}
-          <select name="units" multiple>
+          <select name="units" multiple defaultValue={initial?.units ?? []}>
             {districts.map((d) => (
               <optgroup key={d.code} label={d.name}>
                 <option value={d.code}>
@@ -458,7 +542,7 @@ function ScopeFields() {
       {agencies.data ? (
         <label className="field">
           {t('admin.sectors')}
-          <select name="sectors" multiple>
+          <select name="sectors" multiple defaultValue={initial?.sectors ?? []}>
             {sectors.map((s) => (
               <option key={s} value={s}>
                 {sectorName(s, agencies.data.agencies)} ({s})
@@ -472,7 +556,7 @@ function ScopeFields() {
       {registry.data ? (
         <label className="field">
           {t('admin.subsystems')}
-          <select name="subsystems" multiple>
+          <select name="subsystems" multiple defaultValue={initial?.subsystems ?? []}>
             {registry.data.subsystems.map((s) => (
               <option key={s.id} value={s.id}>
                 {name(s.name)}
