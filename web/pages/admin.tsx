@@ -2,7 +2,7 @@
 // permissions), wall devices and feed sources (tokens shown once, revoke), and the audit log (filter, page,
 // export, chain check). Plain forms over the admin API; every change is audited by the server.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, type RefObject, useMemo, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { AppHeader } from '../components/app-header.tsx';
 import { ErrorNote, Loading } from '../components/status.tsx';
@@ -221,6 +221,10 @@ function UsersTab() {
   const [resetFor, setResetFor] = useState<UserRow | null>(null);
   const editDialog = useRef<HTMLDialogElement>(null);
   const [editFor, setEditFor] = useState<UserRow | null>(null);
+  // Opened once the dialog for this user is mounted (it is keyed by the user, so its fields start from them).
+  useEffect(() => {
+    if (editFor && !editDialog.current?.open) editDialog.current?.showModal();
+  }, [editFor]);
   return (
     <div className="admin-grid">
       <section className="panel">
@@ -266,10 +270,7 @@ function UsersTab() {
                       type="button"
                       className="btn btn-small"
                       data-testid="edit-user"
-                      onClick={() => {
-                        setEditFor(u);
-                        editDialog.current?.showModal();
-                      }}
+                      onClick={() => setEditFor({ ...u })}
                     >
                       {t('admin.edit')}
                     </button>
