@@ -5,8 +5,7 @@
 // the same conditions, periods and aggregates, one row per period. Requests with a breakdown dimension are not
 // merged (a key missing for one measure must stay missing): they run per KPI, concurrently.
 import type { Db, Params } from '../db/index.ts';
-import { type Branch, computeCells, filterSql, type RawCell, type Scope } from './engine.ts';
-import { addDays, localEndExclusive, localStart } from './period.ts';
+import { AGG, type Branch, bindBranch, computeCells, filterSql, type RawCell, type Scope } from './engine.ts';
 import { SOURCE_DEFS } from './sources.ts';
 import type { Dimension, Filters, Kpi, Measure } from './types.ts';
 
@@ -15,14 +14,6 @@ export interface CellRequest {
   branches: Branch[];
   filters: Filters;
 }
-
-const AGG: Record<Measure['agg'], (e: string) => string> = {
-  count: () => 'count(*)',
-  sum: (e) => `sum(${e})`,
-  avg: (e) => `avg(${e})`,
-  max: (e) => `max(${e})`,
-  count_distinct: (e) => `count(DISTINCT ${e})`,
-};
 
 interface Group {
   measure: Measure; // the first: source, table, time column
@@ -89,27 +80,8 @@ async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<voi
   const table = m0.from ?? SOURCE_DEFS[m0.source].table;
   const slots = [...g.slots.values()];
   const parts = g.branches.map((b, i) => {
-    const p = `b${i}`;
-    params[`${p}k`] = b.key;
-    params[`${p}s`] = localStart(b.range.from);
-    params[`${p}e`] = localEndExclusive(b.range.to);
-    params[`${p}sd`] = b.range.from;
-    params[`${p}ed`] = addDays(b.range.to, 1);
-    const sub = (sql: string) =>
-      sql
-        .replaceAll('{start}', `CAST($${p}s AS TIMESTAMPTZ)`)
-        .replaceAll('{end}', `CAST($${p}e AS TIMESTAMPTZ)`)
-        .replaceAll('{startDate}', `CAST($${p}sd AS DATE)`)
-        .replaceAll('{endDate}', `CAST($${p}ed AS DATE)`);
-    const where = [...f.where];
-    if (m0.time) {
-      const t = `s."${m0.time}"`;
-      where.push(
-        m0.timeType === 'date'
-          ? `${t} >= CAST($${p}sd AS DATE) AND ${t} < CAST($${p}ed AS DATE)`
-          : `${t} >= CAST($${p}s AS TIMESTAMPTZ) AND ${t} < CAST($${p}e AS TIMESTAMPTZ)`,
-      );
-    }
+    const { p, sub, timeWhere } = bindBranch(m0, b, i, params);
+    const where = [...f.where, ...timeWhere];
     const aggs = slots.map(({ m }, j) => {
       const agg = AGG[m.agg](m.expr ?? '*');
       return `${m.where ? `${agg} FILTER (WHERE ${m.where})` : agg} AS v${j}`;

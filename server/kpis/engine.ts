@@ -147,13 +147,48 @@ function dimSql(source: SourceName, dim: Dimension): { key: string; join?: strin
   return { key: def.indicator! };
 }
 
-const AGG: Record<Measure['agg'], (e: string) => string> = {
+/** SQL of each aggregate over an expression (shared with the batched queries). */
+export const AGG: Record<Measure['agg'], (e: string) => string> = {
   count: () => 'count(*)',
   sum: (e) => `sum(${e})`,
   avg: (e) => `avg(${e})`,
   max: (e) => `max(${e})`,
   count_distinct: (e) => `count(DISTINCT ${e})`,
 };
+
+/**
+ * Bind one period branch (b<i>k, its bounds as instants and as dates) and give the measure's time predicate and
+ * the substitution of its {start} {end} {startDate} {endDate} placeholders. Shared by single and batched queries.
+ */
+export function bindBranch(
+  m: Measure,
+  b: Branch,
+  i: number,
+  params: Params,
+): { p: string; sub: (sql: string) => string; timeWhere: string[] } {
+  const p = `b${i}`;
+  params[`${p}k`] = b.key;
+  params[`${p}s`] = localStart(b.range.from);
+  params[`${p}e`] = localEndExclusive(b.range.to);
+  params[`${p}sd`] = b.range.from;
+  params[`${p}ed`] = addDays(b.range.to, 1);
+  const sub = (sql: string) =>
+    sql
+      .replaceAll('{start}', `CAST($${p}s AS TIMESTAMPTZ)`)
+      .replaceAll('{end}', `CAST($${p}e AS TIMESTAMPTZ)`)
+      .replaceAll('{startDate}', `CAST($${p}sd AS DATE)`)
+      .replaceAll('{endDate}', `CAST($${p}ed AS DATE)`);
+  const timeWhere: string[] = [];
+  if (m.time) {
+    const t = `s."${m.time}"`;
+    timeWhere.push(
+      m.timeType === 'date'
+        ? `${t} >= CAST($${p}sd AS DATE) AND ${t} < CAST($${p}ed AS DATE)`
+        : `${t} >= CAST($${p}s AS TIMESTAMPTZ) AND ${t} < CAST($${p}e AS TIMESTAMPTZ)`,
+    );
+  }
+  return { p, sub, timeWhere };
+}
 
 /** One measure over all branches: (period, key, v) rows. */
 function measureSql(
@@ -170,27 +205,8 @@ function measureSql(
   if (d?.join && !joins.includes(d.join)) joins.push(d.join);
   const table = m.from ?? SOURCE_DEFS[m.source].table;
   const parts = branches.map((b, i) => {
-    const p = `b${i}`;
-    params[`${p}k`] = b.key;
-    params[`${p}s`] = localStart(b.range.from);
-    params[`${p}e`] = localEndExclusive(b.range.to);
-    params[`${p}sd`] = b.range.from;
-    params[`${p}ed`] = addDays(b.range.to, 1);
-    const sub = (sql: string) =>
-      sql
-        .replaceAll('{start}', `CAST($${p}s AS TIMESTAMPTZ)`)
-        .replaceAll('{end}', `CAST($${p}e AS TIMESTAMPTZ)`)
-        .replaceAll('{startDate}', `CAST($${p}sd AS DATE)`)
-        .replaceAll('{endDate}', `CAST($${p}ed AS DATE)`);
-    const where = [...f.where];
-    if (m.time) {
-      const t = `s."${m.time}"`;
-      where.push(
-        m.timeType === 'date'
-          ? `${t} >= CAST($${p}sd AS DATE) AND ${t} < CAST($${p}ed AS DATE)`
-          : `${t} >= CAST($${p}s AS TIMESTAMPTZ) AND ${t} < CAST($${p}e AS TIMESTAMPTZ)`,
-      );
-    }
+    const { p, sub, timeWhere } = bindBranch(m, b, i, params);
+    const where = [...f.where, ...timeWhere];
     if (m.where) where.push(`(${m.where})`);
     const agg = AGG[m.agg](m.expr ?? '*');
     return sub(`SELECT $${p}k AS period, ${d ? `CAST(${d.key} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS key, ${agg} AS v
