@@ -301,8 +301,6 @@ function UsersTab() {
 /** Roles, scope and SSO subject of an existing user (the change applies at once: the cache of sessions drops). */
 function EditUserDialog({ ref, user }: { ref: RefObject<HTMLDialogElement | null>; user: UserRow | null }) {
   const { t } = useI18n();
-  const roleName = useRoleName();
-  const roles = useQuery(adminQuery<{ roles: RoleRow[] }>('roles'));
   const { error, busy, run } = useAction();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -322,22 +320,7 @@ function EditUserDialog({ ref, user }: { ref: RefObject<HTMLDialogElement | null
         <h2 id="edit-h">
           {t('admin.edit')} {user?.username}
         </h2>
-        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend>{t('admin.roles')}</legend>
-          <div className="checks">
-            {roles.data?.roles.map((r) => (
-              <label key={r.name}>
-                <input
-                  type="checkbox"
-                  name="roles"
-                  value={r.name}
-                  defaultChecked={user?.roles.includes(r.name)}
-                />{' '}
-                {roleName(r.name)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <RoleChecks checked={user?.roles} />
         <label className="field">
           {t('admin.oidcSubject')}
           <input
@@ -408,8 +391,6 @@ function ResetPasswordDialog({
 
 function NewUserForm() {
   const { t } = useI18n();
-  const roleName = useRoleName();
-  const roles = useQuery(adminQuery<{ roles: RoleRow[] }>('roles'));
   const { error, busy, run } = useAction();
   const [created, setCreated] = useState<string | null>(null);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -452,16 +433,7 @@ function NewUserForm() {
           {t('admin.oidcSubject')}
           <input name="oidcSubject" maxLength={255} autoComplete="off" />
         </label>
-        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend>{t('admin.roles')}</legend>
-          <div className="checks">
-            {roles.data?.roles.map((r) => (
-              <label key={r.name}>
-                <input type="checkbox" name="roles" value={r.name} /> {roleName(r.name)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <RoleChecks />
         <ScopeFields />
         <FormError error={error} />
         {created && !error && (
@@ -476,6 +448,26 @@ function NewUserForm() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** The roles of a user form, as checkboxes named `roles` (checked: the user's current roles). */
+function RoleChecks({ checked = [] }: { checked?: string[] }) {
+  const { t } = useI18n();
+  const roleName = useRoleName();
+  const roles = useQuery(adminQuery<{ roles: RoleRow[] }>('roles'));
+  return (
+    <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+      <legend>{t('admin.roles')}</legend>
+      <div className="checks">
+        {roles.data?.roles.map((r) => (
+          <label key={r.name}>
+            <input type="checkbox" name="roles" value={r.name} defaultChecked={checked.includes(r.name)} />{' '}
+            {roleName(r.name)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }
 
@@ -720,6 +712,24 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
+/** A token's state in a listing: when it was revoked, or the button to revoke it. */
+function RevokeCell({
+  revokedAt,
+  path,
+  refresh,
+}: {
+  revokedAt: string | null;
+  path: string;
+  refresh: string;
+}) {
+  const { t, fmt } = useI18n();
+  return revokedAt ? (
+    <>{`${t('admin.revoked')} ${fmt.dateTime(revokedAt)}`}</>
+  ) : (
+    <RevokeButton path={path} refresh={refresh} />
+  );
+}
+
 function RevokeButton({ path, refresh }: { path: string; refresh: string }) {
   const { t } = useI18n();
   const { error, busy, run } = useAction();
@@ -792,11 +802,7 @@ function DevicesTab() {
               <td className="num">{fmt.dateTime(d.createdAt)}</td>
               <td className="num">{fmt.dateTime(d.lastSeenAt)}</td>
               <td>
-                {d.revokedAt ? (
-                  `${t('admin.revoked')} ${fmt.dateTime(d.revokedAt)}`
-                ) : (
-                  <RevokeButton path={`/api/admin/devices/${d.id}`} refresh="devices" />
-                )}
+                <RevokeCell revokedAt={d.revokedAt} path={`/api/admin/devices/${d.id}`} refresh="devices" />
               </td>
             </tr>
           ))}
@@ -872,11 +878,7 @@ function SourcesTab() {
               <td className="num">{fmt.dateTime(s.createdAt)}</td>
               <td className="num">{fmt.dateTime(s.lastUsedAt)}</td>
               <td>
-                {s.revokedAt ? (
-                  `${t('admin.revoked')} ${fmt.dateTime(s.revokedAt)}`
-                ) : (
-                  <RevokeButton path={`/api/admin/sources/${s.id}`} refresh="sources" />
-                )}
+                <RevokeCell revokedAt={s.revokedAt} path={`/api/admin/sources/${s.id}`} refresh="sources" />
               </td>
             </tr>
           ))}
