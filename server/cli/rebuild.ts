@@ -56,8 +56,9 @@ if (live && values.swap) {
 
 // What to replay: the live store's delivery log, else the store file's (read-only), else the archive by file time.
 let items: ReplayItem[];
-let old: Db | undefined;
+let oldReadable = false;
 let against: string;
+const openOld = () => Db.open({ path: storePath, readOnly: true, poolSize: 4 });
 if (live) {
   try {
     items = (await call<{ deliveries: ReplayItem[] }>(client, 'GET', '/api/ops/deliveries')).deliveries;
@@ -68,14 +69,18 @@ if (live) {
   against = `the running server (${client.base})`;
 } else if (storePath !== ':memory:' && existsSync(storePath)) {
   try {
-    old = await Db.open({ path: storePath, readOnly: true, poolSize: 4 });
-    items = await storeDeliveries(old);
+    const db = await openOld();
+    try {
+      items = await storeDeliveries(db);
+    } finally {
+      db.close(); // one DuckDB instance at a time on the old file: the carry-over below attaches it
+    }
+    oldReadable = true;
     against = storePath;
   } catch (e) {
     console.log(
       `cannot read ${storePath} (${(e as Error).message.split('\n')[0]}): replaying the whole archive`,
     );
-    old = undefined;
     items = archiveDeliveries(archiveDir);
     against = 'nothing (no readable store)';
   }
@@ -92,7 +97,7 @@ for (const f of [newPath, `${newPath}.wal`]) rmSync(f, { force: true });
 console.log(`Rebuilding ${items.length} deliveries from ${archiveDir} into ${newPath}…`);
 const fresh = await openStore(env, newPath);
 await loadReferenceIfPresent(fresh, dataDir);
-if (old) {
+if (oldReadable) {
   const carried = await carryOver(fresh, storePath);
   const list = Object.entries(carried).map(([t, n]) => `${t} ${fmtInt(n)}`);
   if (list.length) console.log(`Carried over from the old store (not in the archive): ${list.join(', ')}`);
@@ -134,11 +139,15 @@ if (live) {
   );
   oldValues = new Map(Object.entries(r.values));
   oldRows = r.feedRows;
-} else if (old) {
-  oldValues = await collectValues(ids, periods, storeAnswer(old, await registryFrom(old)));
-  oldRows = await feedRows(old);
+} else if (oldReadable) {
+  const old = await openOld();
+  try {
+    oldValues = await collectValues(ids, periods, storeAnswer(old, await registryFrom(old)));
+    oldRows = await feedRows(old);
+  } finally {
+    old.close();
+  }
 }
-old?.close();
 let differences: Difference[] = [];
 if (oldValues && oldRows) {
   differences = compareValues(oldValues, rebuilt);

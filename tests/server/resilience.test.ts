@@ -42,14 +42,20 @@ async function push(url: string, body: Buffer, token?: string): Promise<Response
   });
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768–60999 here): a server this test kills and restarts on the
+ * same port must not find it taken meanwhile by another test's `listen(0)` or by an outgoing connection.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (ok) return port;
+  }
 }
 
 function dataDir(prefix: string): string {
@@ -106,7 +112,10 @@ async function startServer(dir: string, port: number, extra: Record<string, stri
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
     try {
-      if ((await fetch(`${url}/api/health`)).ok) return { child, url, exited };
+      // Ours, not another test's server on the port: it accepts the operator token this data dir holds.
+      const token = readFileSync(join(dir, 'run', 'ops.token'), 'utf8').trim();
+      const r = await fetch(`${url}/api/ops/backups`, { headers: { Authorization: `Bearer ${token}` } });
+      if (r.ok) return { child, url, exited };
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -450,14 +459,10 @@ describe('crash safety of the server', () => {
     // Rebuild from the archive (server stopped: the old store is read read-only) gives the same KPIs and rows.
     const tr = performance.now();
     const rb = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'server/cli/rebuild.ts'), '--quiet'],
-        {
-          cwd: ROOT,
-          env: { ...process.env, IOC_DATA_DIR: dir, IOC_DB: join(dir, 'ioc.duckdb'), PORT: String(port) },
-        },
-      );
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli/rebuild.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, IOC_DATA_DIR: dir, IOC_DB: join(dir, 'ioc.duckdb'), PORT: String(port) },
+      });
       let out = '';
       child.stdout.on('data', (x) => {
         out += x;
@@ -465,7 +470,7 @@ describe('crash safety of the server', () => {
       child.stderr.on('data', (x) => {
         out += x;
       });
-      child.on('exit', (code) => resolve({ code, out }));
+      child.on('exit', (code, signal) => resolve({ code, out: `${out}[exit ${code ?? signal}]` }));
     });
     const rebuildMs = performance.now() - tr;
     expect(rb.out).toMatch(/no differences/);
