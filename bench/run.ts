@@ -168,7 +168,7 @@ const range = { from: `${to.slice(0, 4)}-01-01`, to };
 const q = `from=${range.from}&to=${range.to}`;
 /**
  * Makes every cached answer unreachable, so each measured request computes from the store — except feed freshness,
- * which the server keeps per minute whatever the answers do and which is not a KPI answer's work (recomputing it
+ * which the server keeps per data version of all feeds and which is not a KPI answer's work (recomputing it
  * on every call added ~15 ms to each figure). The data do not change during the query phase.
  */
 let nonce = 0;
@@ -244,7 +244,7 @@ const queryResults: {
 // SQL time our overhead is measured against) and on PostgreSQL in section 4.
 const statements = new Map<string, { sql: string; params: Params }[]>();
 // Feed freshness is not KPI SQL (and reads tables PostgreSQL is not given): warmed before, and left out should the
-// minute it is cached by turn during a capture.
+// data change during a capture.
 const FEED_STATUS_SQL = /\bFROM (deliveries|rejects)\b|AS newest FROM/;
 for (const c of cases) {
   await feedStatus(ctx);

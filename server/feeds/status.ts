@@ -21,7 +21,18 @@ export interface FeedStatus {
   stale: boolean;
 }
 
-export async function getFeedStatus(db: Db, now = new Date()): Promise<FeedStatus[]> {
+/** What the store says of each feed; only `stale` (added by withStaleness) depends on the clock. */
+export type FeedState = Omit<FeedStatus, 'stale'>;
+
+/** A feed is stale when its newest event is older than its cadence (or it has none). */
+export function withStaleness(state: FeedState[], now = new Date()): FeedStatus[] {
+  return state.map((f) => ({
+    ...f,
+    stale: !f.newestEventAt || now.getTime() - new Date(f.newestEventAt).getTime() > f.cadenceHours * 3_600_000,
+  }));
+}
+
+export async function readFeedState(db: Db): Promise<FeedState[]> {
   const parts = FEED_NAMES.map(
     (f) => `SELECT '${f}' AS feed, count(*) AS rows, max("${FEEDS[f].eventTime}") AS newest FROM ${f}`,
   );
@@ -64,7 +75,6 @@ export async function getFeedStatus(db: Db, now = new Date()): Promise<FeedStatu
       deliveries: l?.n ?? 0,
       rejects: rej.find((x) => x.feed === feed)?.n ?? 0,
       cadenceHours: cadence,
-      stale: !newest || now.getTime() - new Date(newest).getTime() > cadence * 3_600_000,
     };
   });
 }

@@ -2,7 +2,7 @@
 // breakdowns and records. Plain functions over the engine; answers cached by the store's data version.
 import type { Db } from '../db/index.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
-import { type FeedStatus, getFeedStatus } from '../feeds/status.ts';
+import { type FeedStatus, readFeedState, withStaleness } from '../feeds/status.ts';
 import { CellBatcher } from './batch.ts';
 import {
   applicableFilters,
@@ -84,10 +84,14 @@ export function getKpiDef(ctx: KpiContext, id: string): Kpi {
   return k;
 }
 
+/** Keyed by the minute (`stale` moves with the clock); what the store says is cached by the data version alone. */
 export function feedStatus(ctx: KpiContext): Promise<FeedStatus[]> {
-  // Freshness moves with the clock, so it is keyed by the minute too.
-  return cache.get(ctx.db, `feeds:${Math.floor(Date.now() / 60_000)}`, () => getFeedStatus(ctx.db));
+  return cache.get(ctx.db, `feeds:${minute()}`, async () =>
+    withStaleness(await cache.get(ctx.db, 'feeds', () => readFeedState(ctx.db))),
+  );
 }
+
+const minute = () => Math.floor(Date.now() / 60_000);
 
 const BRANCH_NAMES = ['current', 'previousPeriod', 'samePeriodLastYear', 'yearToDate'] as const;
 
@@ -160,19 +164,31 @@ export async function getKpi(
   filters: Filters,
 ): Promise<KpiAnswer & { index766?: IndexScore }> {
   const kpi = getKpiDef(ctx, id);
-  // Keyed by the minute too: `stale` moves with the clock.
-  const key = `kpi:${id}:${Math.floor(Date.now() / 60_000)}:${JSON.stringify([range, filters, ctx.scope])}`;
+  const key = JSON.stringify([range, filters, ctx.scope]);
+  // The answer is keyed by the minute too (`stale` moves with the clock); its figures are cached by the data alone,
+  // so the minute turning only puts the answer together again, without a query.
   return cache.get(
     ctx.db,
-    key,
+    `kpi:${id}:${minute()}:${key}`,
     async () => {
       const cmp = comparisons(range);
-      const branches: Branch[] = BRANCH_NAMES.map((k) => ({ key: k, range: cmp[k] }));
-      const [cells, feeds, target] = await Promise.all([
-        cellsFor(ctx, kpi, branches, filters),
+      const [{ cells, target }, feeds] = await Promise.all([
+        cache.get(
+          ctx.db,
+          `cells:${id}:${key}`,
+          async () => {
+            const branches: Branch[] = BRANCH_NAMES.map((k) => ({ key: k, range: cmp[k] }));
+            const [cells, target] = await Promise.all([
+              cellsFor(ctx, kpi, branches, filters),
+              targetFor(ctx, kpi, filters, +range.to.slice(0, 4)),
+            ]);
+            return { cells, target };
+          },
+          readsFeeds(kpi),
+        ),
         feedStatus(ctx),
-        targetFor(ctx, kpi, filters, +range.to.slice(0, 4)),
       ]);
+      const myFeeds = feeds.filter((f) => kpi.feeds.includes(f.feed));
       const pv = (k: (typeof BRANCH_NAMES)[number]): PeriodValue => {
         const c = cells.find((x) => x.period === k);
         return {
@@ -188,7 +204,6 @@ export async function getKpi(
       const annualFlow = kpi.indicator !== undefined && kpi.aggregation === 'sum';
       const progressBase = annualFlow ? ytd.value : cur.value;
       const share = annualFlow ? +range.to.slice(5, 7) / 12 : 1;
-      const myFeeds = feeds.filter((f) => kpi.feeds.includes(f.feed));
       const newest =
         myFeeds
           .map((f) => f.newestEventAt)
@@ -222,7 +237,7 @@ export async function getKpi(
         ...(kpi.kind === 'index' ? { index766: cells.find((c) => c.period === 'current')?.score } : {}),
       };
     },
-    readsFeeds(kpi),
+    [...new Set([...readsFeeds(kpi), ...kpi.feeds])], // asOf: the newest event of every feed the KPI names
   );
 }
 

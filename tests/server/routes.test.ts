@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
@@ -223,6 +223,38 @@ describe('answer cache', () => {
     });
     expect((await getJson(a, `/api/kpis/security.traffic_accidents?${Q1}`)).body.value).toBe(22); // 15 + 7
     store.close();
+  });
+});
+
+describe('answer cache and the clock', () => {
+  it('the minute turning runs no query again: figures stay cached, staleness follows the clock', async () => {
+    const { app: a, db: store } = await fixtureApp(await fixtureStore());
+    const [{ newest }] = await store.query<{ newest: string }>(
+      `SELECT CAST(max("at") AS VARCHAR) AS newest FROM documents`,
+    );
+    const url = `/api/kpis/direction.documents_total?${Q1}`;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(newest).getTime() + 3_600_000); // an hour after the newest document: fresh
+      const fresh = await getJson(a, url);
+      expect(fresh.body.stale).toBe(false);
+      let queries = 0;
+      const query = store.query.bind(store);
+      store.query = ((...args: Parameters<Db['query']>) => {
+        queries++;
+        return query(...args);
+      }) as Db['query'];
+      vi.setSystemTime(new Date(newest).getTime() + 3 * 3_600_000); // other minutes, still within the day's cadence
+      expect((await getJson(a, url)).body).toEqual(fresh.body);
+      vi.setSystemTime(new Date(newest).getTime() + 25 * 3_600_000); // past the documents' 24 h cadence
+      const later = await getJson(a, url);
+      expect(later.body.stale).toBe(true);
+      expect(later.body.value).toBe(fresh.body.value);
+      expect(queries).toBe(0);
+    } finally {
+      vi.useRealTimers();
+      store.close();
+    }
   });
 });
 
