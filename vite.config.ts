@@ -9,6 +9,7 @@ export default defineConfig({
   server: { proxy: { '/api': 'http://localhost:8080' } },
   test: {
     root: '.',
+    globalSetup: ['tests/tmp-setup.ts'],
     projects: [
       { extends: true, test: { name: 'server', root: '.', include: ['tests/server/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 300_000 } },
       { extends: true, test: { name: 'web', root: '.', include: ['tests/web/**/*.test.{ts,tsx}'], environment: 'jsdom' } },
