@@ -28,7 +28,8 @@ export type FeedState = Omit<FeedStatus, 'stale'>;
 export function withStaleness(state: FeedState[], now = new Date()): FeedStatus[] {
   return state.map((f) => ({
     ...f,
-    stale: !f.newestEventAt || now.getTime() - new Date(f.newestEventAt).getTime() > f.cadenceHours * 3_600_000,
+    stale:
+      !f.newestEventAt || now.getTime() - new Date(f.newestEventAt).getTime() > f.cadenceHours * 3_600_000,
   }));
 }
 
