@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { timeout } from 'hono/timeout';
 import type { Principal } from './auth/principal.ts';
 import { Auth } from './auth/service.ts';
 import { type Db, QueryTimeoutError, StoreClosedError } from './db/index.ts';
@@ -108,6 +110,19 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
             next,
           ),
     )
+    // A read answers within IOC_REQUEST_TIMEOUT_MS or gets 503 (its queries run on under their own budget, and
+    // what they compute is cached for the next request). Exports stream for as long as the client reads.
+    .use('/api/*', (c, next) =>
+      env.IOC_REQUEST_TIMEOUT_MS > 0 && c.req.method === 'GET' && !c.req.path.endsWith('/export')
+        ? timeout(
+            env.IOC_REQUEST_TIMEOUT_MS,
+            () =>
+              new HTTPException(503, {
+                res: Response.json({ error: 'request timed out' }, { status: 503 }),
+              }),
+          )(c, next)
+        : next(),
+    )
     .use('/api/*', auth.middleware())
     .route('/api', api);
 
@@ -127,6 +142,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         .catch(() => undefined);
       return c.json({ error: err.message }, 403);
     }
+    if (err instanceof HTTPException) return err.res ?? c.json({ error: err.message }, err.status);
     if (err instanceof QueryTimeoutError || err instanceof StoreClosedError)
       return c.json({ error: err.message }, 503);
     if (err instanceof QueryError) return c.json({ error: err.message }, 400);

@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Budget of one read query in ms, interrupted beyond it (503); 0 = none. Export streams have none. */
   IOC_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  IOC_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
 
   /** demo: anonymous visitors read as a leader (with a badge); production: sign-in required, no default secrets. */
   IOC_MODE: z.enum(['demo', 'production']).default('demo'),

@@ -258,6 +258,33 @@ describe('answer cache and the clock', () => {
   });
 });
 
+describe('request deadline', () => {
+  it('a read past IOC_REQUEST_TIMEOUT_MS answers 503 at the deadline; an export is not cut', async () => {
+    const { app: a, db: store } = await fixtureApp(await fixtureStore(), { IOC_REQUEST_TIMEOUT_MS: '150' });
+    const query = store.query.bind(store);
+    let delay = 1500; // every query slower than the deadline
+    store.query = (async (...args: Parameters<Db['query']>) => {
+      await new Promise((r) => setTimeout(r, delay));
+      return query(...args);
+    }) as Db['query'];
+    try {
+      const t0 = performance.now();
+      const r = await a.request(`/api/kpis/direction.signed_rate?${Q1}`);
+      const ms = performance.now() - t0;
+      expect([r.status, await r.json()]).toEqual([503, { error: 'request timed out' }]);
+      expect(ms).toBeLessThan(1200); // answered at the deadline, not when the queries end
+      delay = 200; // still past the deadline, several queries in a row
+      const x = await a.request(
+        `/api/kpis/direction.signed_rate/export?format=csv&view=breakdown&by=agency&${Q1}`,
+      );
+      expect(x.status).toBe(200);
+      expect(await x.text()).toContain('SNV');
+    } finally {
+      store.close();
+    }
+  });
+});
+
 describe('serving the web app', () => {
   it('client routes get index.html; a missing asset and an unknown API path are 404s, not the app', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ioc-web-'));
