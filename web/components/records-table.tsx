@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useLocation } from 'react-router';
 import type { Formatter } from '../lib/format.ts';
-import { hasMessage, useI18n } from '../lib/i18n.ts';
+import { hasMessage, type MessageKey, useI18n } from '../lib/i18n.ts';
 import {
   agenciesOptions,
   type KpiDef,
@@ -29,6 +29,7 @@ export function cellText(
   fmt: Formatter,
   yesNo: [string, string],
   names: { unit: Map<string, string>; agency: Map<string, string> },
+  t: (key: MessageKey) => string,
 ): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? yesNo[0] : yesNo[1];
@@ -38,7 +39,8 @@ export function cellText(
   if (key === 'agency_code') return names.agency.get(s) ?? s;
   if (DATES.has(key)) return fmt.date(s);
   if (key.endsWith('_at') || key === 'at') return fmt.dateTime(s);
-  return s;
+  const label = `val.${key}.${s}`; // a value of a feed's enumeration (status, channel, …) in words
+  return hasMessage(label) ? t(label) : s;
 }
 
 /** A row handled after its due time (or still open past it). */
@@ -144,7 +146,7 @@ export function RecordsTable({ def, filters, part, page, onPart, onPage }: Recor
                     <tr key={String(r.id ?? i)} className={isLate(r, now) ? 'late' : undefined}>
                       {columns.map((c) => (
                         <td key={c} className={typeof r[c] === 'number' ? 'num' : undefined}>
-                          {cellText(c, r[c], fmt, yesNo, names)}
+                          {cellText(c, r[c], fmt, yesNo, names, t)}
                         </td>
                       ))}
                     </tr>
