@@ -541,7 +541,7 @@ const md = [
       `| ${c.target} | ${c.connections} | ${Math.round(c.reqPerS)} | ${c.p99} | ${c.errors} | ${c.non2xx} |`,
   ),
   '',
-  `Peak RSS: ${result.memory.peakRssMb} MB (load phase ${result.memory.loadPeakRssMb} MB), DuckDB memory_limit ${result.memory.duckdbMemoryLimit}.`,
+  `Peak RSS: ${result.memory.peakRssMb} MB (load phase ${result.memory.loadPeakRssMb} MB, the floor's own DuckDB instance included, each with the limit), DuckDB memory_limit ${result.memory.duckdbMemoryLimit}.`,
   '',
 ].join('\n');
 mkdirSync(outDir, { recursive: true });
