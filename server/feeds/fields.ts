@@ -54,6 +54,19 @@ const ISO_OFFSET = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})
 const VN_TIMESTAMP = String.raw`\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}(:\d{2})?`;
 
 /**
+ * Vietnamese dd/mm/yyyy[ HH:MM[:SS]] rewritten as ISO text (day, month and hour zero-padded; hours 00–23 only) for
+ * TRY_CAST, which then judges the calendar: strptime's list-of-formats form crashed DuckDB 1.5.6 (SIGSEGV in
+ * StrpTimeFormat::Parse) while loading in parallel. Same answers as strptime on 19.404 edge cases (tests/server).
+ */
+const padDayMonth = (r: string) =>
+  `regexp_replace(regexp_replace(${r}, '^(\\d)/', '0\\1/'), '^(\\d\\d)/(\\d)/', '\\1/0\\2/')`;
+const vnTimestampIso = (r: string) =>
+  `regexp_replace(regexp_replace(${padDayMonth(r)}, ' (\\d):', ' 0\\1:'),
+    '^(\\d\\d)/(\\d\\d)/(\\d{4}) ([01]\\d|2[0-3]):(\\d\\d)(:\\d\\d)?$', '\\3-\\2-\\1 \\4:\\5\\6')`;
+const vnDateIso = (r: string) =>
+  `regexp_replace(${padDayMonth(r)}, '^(\\d\\d)/(\\d\\d)/(\\d{4})$', '\\3-\\2-\\1')`;
+
+/**
  * SQL that parses the text expression `r` (already trimmed, NFC, empty → NULL) into the field's type, or
  * yields NULL when the text is not a valid value of that kind.
  */
@@ -70,12 +83,12 @@ export function parseSql(t: FieldKind, r: string): string {
         WHEN regexp_full_match(${r}, '${ISO_OFFSET}') THEN TRY_CAST(regexp_replace(${r},
           '^(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2})( ?[Z+-])', '\\1 \\2:00\\3') AS TIMESTAMPTZ)
         WHEN regexp_full_match(${r}, '${VN_TIMESTAMP}') THEN
-          ${fromLocal(`try_strptime(${r}, ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M'])`)}
+          ${fromLocal(`TRY_CAST(${vnTimestampIso(r)} AS TIMESTAMP)`)}
       END`;
     case 'date':
       return `CASE
         WHEN regexp_full_match(${r}, '\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(${r} AS DATE)
-        WHEN regexp_full_match(${r}, '\\d{1,2}/\\d{1,2}/\\d{4}') THEN CAST(try_strptime(${r}, '%d/%m/%Y') AS DATE)
+        WHEN regexp_full_match(${r}, '\\d{1,2}/\\d{1,2}/\\d{4}') THEN TRY_CAST(${vnDateIso(r)} AS DATE)
       END`;
     case 'boolean':
       return `CASE WHEN lower(${r}) IN ('true', '1', 'yes', 'có') THEN true

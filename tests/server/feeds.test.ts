@@ -3,6 +3,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
+import { parseSql } from '../../server/feeds/fields.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
 import { DeliveryError, type Format } from '../../server/feeds/stage.ts';
 import { deliveryFile, fixtureStore } from './helpers.ts';
@@ -92,6 +93,50 @@ describe('values', () => {
       period_start: '2021-01-01',
       period_end: '2021-03-31',
     });
+  });
+
+  it('reads dd/MM/yyyy[ HH:mm[:ss]] as the calendar allows: 19.404 forms against a reference worked out here', async () => {
+    const days = ['0', '1', '01', '9', '09', '10', '28', '29', '30', '31', '32'];
+    const months = ['0', '1', '01', '2', '02', '12', '13'];
+    const years = ['2020', '2021', '1999'];
+    const hours = ['0', '00', '7', '07', '23', '24', '25'];
+    const minutes = ['00', '59', '60'];
+    const seconds = ['', ':00', ':59', ':60'];
+    const inMonth = (d: number, m: number, y: number) =>
+      m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const forms: { text: string; utc: string | null }[] = [];
+    for (const d of days)
+      for (const m of months)
+        for (const y of years)
+          for (const h of hours)
+            for (const mi of minutes)
+              for (const s of seconds) {
+                const sec = s ? +s.slice(1) : 0;
+                const ok = inMonth(+d, +m, +y) && +h <= 23 && +mi <= 59 && sec <= 59;
+                forms.push({
+                  text: `${d}/${m}/${y} ${h}:${mi}${s}`,
+                  utc: ok ? new Date(Date.UTC(+y, +m - 1, +d, +h - 7, +mi, sec)).toISOString() : null,
+                });
+              }
+    expect(forms.length).toBe(19_404);
+    const r = await load(`${HEAD}\n${forms.map((f, i) => `F${i},in,SNV,${f.text},có,x,`).join('\n')}\n`);
+    const valid = forms.filter((f) => f.utc !== null).length;
+    expect([r.accepted, r.rejected]).toEqual([valid, forms.length - valid]); // 3.570 valid
+    const got = new Map(
+      (await db.query<{ id: string; at: string }>(`SELECT id, "at" FROM documents`)).map((x) => [x.id, x.at]),
+    );
+    expect(forms.map((_, i) => got.get(`F${i}`) ?? null)).toEqual(forms.map((f) => f.utc));
+    // Dates (dd/MM/yyyy) through the same rule.
+    const dates = days.flatMap((d) => months.flatMap((m) => years.map((y) => ({ d, m, y }))));
+    const parsed = await db.query<{ v: string | null }>(
+      `SELECT CAST(${parseSql({ kind: 'date' }, 'r')} AS VARCHAR) AS v FROM (SELECT unnest(string_split($texts, ',')) AS r, generate_subscripts(string_split($texts, ','), 1) AS i) ORDER BY i`,
+      { texts: dates.map((x) => `${x.d}/${x.m}/${x.y}`).join(',') },
+    );
+    expect(parsed.map((x) => x.v)).toEqual(
+      dates.map(({ d, m, y }) =>
+        inMonth(+d, +m, +y) ? `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` : null,
+      ),
+    );
   });
 
   it('normalises NFD text to NFC (Office tools deliver NFD)', async () => {
