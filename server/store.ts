@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Db } from './db/index.ts';
 import { migrate } from './db/schema.ts';
 import type { Env } from './env.ts';
+import { FEED_NAMES } from './feeds/specs.ts';
 import { buildRegistry, type IndicatorRow, type Registry } from './kpis/registry.ts';
 import { loadReference } from './reference/load.ts';
 
@@ -20,7 +21,34 @@ export async function openStore(env: Env, path = dbPath(env)): Promise<Db> {
     queryTimeoutMs: env.IOC_QUERY_TIMEOUT_MS,
   });
   await migrate(db);
+  const removed = await removeUncommittedRows(db);
+  if (Object.keys(removed).length > 0)
+    console.warn(
+      `Removed rows no committed delivery names (left by a crash): ${Object.entries(removed)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}`,
+    );
   return db;
+}
+
+/**
+ * A delivery's rows and its log entry commit in one transaction, so a row whose delivery_id no loaded delivery
+ * carries is the remains of a transaction a crash cut short — which DuckDB 1.5.6's recovery brought back once in
+ * our kill -9 trials (400.000 rows, no delivery). Removed when the store opens read-write. Returns rows per table.
+ */
+export async function removeUncommittedRows(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  await db.transaction(async (tx) => {
+    for (const feed of FEED_NAMES) {
+      const orphan = `delivery_id NOT IN (SELECT id FROM deliveries WHERE status = 'loaded')`;
+      const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${feed} WHERE ${orphan}`);
+      if (n > 0) {
+        await tx.run(`DELETE FROM ${feed} WHERE ${orphan}`);
+        out[feed] = n;
+      }
+    }
+  });
+  return out;
 }
 
 /** (Re)load reference CSVs when the folder has them. Returns false when there is none. */
