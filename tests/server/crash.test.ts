@@ -50,6 +50,9 @@ async function uncommittedRows(dbFile: string): Promise<number> {
   const inst = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
   const c = await inst.connect();
   try {
+    // Killed before the migrations made the tables: nothing to count.
+    const made = await c.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'documents'`);
+    if (Number(made.getRows()[0][0]) === 0) return 0;
     const r = await c.runAndReadAll(
       `SELECT count(*) FROM documents WHERE delivery_id NOT IN (SELECT id FROM deliveries WHERE status = 'loaded')`,
     );
