@@ -51,6 +51,14 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     : undefined;
   const auth =
     ctx.auth ?? new Auth(ctx.db, env, { secret: env.IOC_SECRET ?? randomBytes(32).toString('base64url') });
+  const readDeadline =
+    env.IOC_REQUEST_TIMEOUT_MS > 0
+      ? timeout(
+          env.IOC_REQUEST_TIMEOUT_MS,
+          () =>
+            new HTTPException(503, { res: Response.json({ error: 'request timed out' }, { status: 503 }) }),
+        )
+      : undefined;
   const api = new Hono<AppEnv>()
     .get('/health', (c) =>
       c.json({
@@ -113,14 +121,8 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     // A read answers within IOC_REQUEST_TIMEOUT_MS or gets 503 (its queries run on under their own budget, and
     // what they compute is cached for the next request). Exports stream for as long as the client reads.
     .use('/api/*', (c, next) =>
-      env.IOC_REQUEST_TIMEOUT_MS > 0 && c.req.method === 'GET' && !c.req.path.endsWith('/export')
-        ? timeout(
-            env.IOC_REQUEST_TIMEOUT_MS,
-            () =>
-              new HTTPException(503, {
-                res: Response.json({ error: 'request timed out' }, { status: 503 }),
-              }),
-          )(c, next)
+      readDeadline && c.req.method === 'GET' && !c.req.path.endsWith('/export')
+        ? readDeadline(c, next)
         : next(),
     )
     .use('/api/*', auth.middleware())

@@ -31,6 +31,9 @@ export async function openStore(env: Env, path = dbPath(env)): Promise<Db> {
   return db;
 }
 
+/** A fact row of no delivery the log holds as loaded. */
+export const UNCOMMITTED = `delivery_id NOT IN (SELECT id FROM deliveries WHERE status = 'loaded')`;
+
 /**
  * A delivery's rows and its log entry commit in one transaction, so a row whose delivery_id no loaded delivery
  * carries is the remains of a transaction a crash cut short — which DuckDB 1.5.6's recovery brought back once in
@@ -40,10 +43,9 @@ export async function removeUncommittedRows(db: Db): Promise<Record<string, numb
   const out: Record<string, number> = {};
   await db.transaction(async (tx) => {
     for (const feed of FEED_NAMES) {
-      const orphan = `delivery_id NOT IN (SELECT id FROM deliveries WHERE status = 'loaded')`;
-      const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${feed} WHERE ${orphan}`);
+      const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${feed} WHERE ${UNCOMMITTED}`);
       if (n > 0) {
-        await tx.run(`DELETE FROM ${feed} WHERE ${orphan}`);
+        await tx.run(`DELETE FROM ${feed} WHERE ${UNCOMMITTED}`);
         out[feed] = n;
       }
     }

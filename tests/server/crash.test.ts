@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../server/env.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
-import { loadReferenceIfPresent, openStore, removeUncommittedRows } from '../../server/store.ts';
+import { loadReferenceIfPresent, openStore, removeUncommittedRows, UNCOMMITTED } from '../../server/store.ts';
 import { FIXTURES } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,9 +53,7 @@ async function uncommittedRows(dbFile: string): Promise<number> {
     // Killed before the migrations made the tables: nothing to count.
     const made = await c.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'documents'`);
     if (Number(made.getRows()[0][0]) === 0) return 0;
-    const r = await c.runAndReadAll(
-      `SELECT count(*) FROM documents WHERE delivery_id NOT IN (SELECT id FROM deliveries WHERE status = 'loaded')`,
-    );
+    const r = await c.runAndReadAll(`SELECT count(*) FROM documents WHERE ${UNCOMMITTED}`);
     return Number(r.getRows()[0][0]);
   } finally {
     c.closeSync();
