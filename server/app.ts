@@ -27,6 +27,8 @@ import { kpiRoutes } from './routes/kpis.ts';
 import { oidcRoutes } from './routes/oidc.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { undeclared } from './routes/route.ts';
+import { systemRoutes } from './routes/system.ts';
 
 export interface AppContext {
   db: Db;
@@ -38,7 +40,16 @@ export interface AppContext {
   auth?: Auth;
 }
 
-export type AppEnv = { Variables: { ctx: AppContext; env: Env; auth: Auth; principal: Principal } };
+export type AppEnv = {
+  Variables: {
+    ctx: AppContext;
+    env: Env;
+    auth: Auth;
+    principal: Principal;
+    /** Credentials were presented and are not valid: only public routes answer (as to a visitor). */
+    staleCredentials?: boolean;
+  };
+};
 
 export interface AppOptions {
   /** Built web app to serve (dist/web); omitted in API-only tests. */
@@ -60,22 +71,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         )
       : undefined;
   const api = new Hono<AppEnv>()
-    .get('/health', (c) =>
-      c.json({
-        status: 'ok',
-        version: c.var.ctx.db.version,
-        startedAt: c.var.ctx.startedAt.toISOString(),
-        kpis: c.var.ctx.registry.kpis.size,
-      }),
-    )
-    .get('/config', (c) =>
-      c.json({
-        tileUrl: c.var.env.IOC_TILE_URL ?? null,
-        demo: c.var.env.IOC_MODE === 'demo',
-        mode: c.var.env.IOC_MODE,
-        oidc: !!c.var.env.IOC_OIDC_ISSUER,
-      }),
-    )
+    .route('/', systemRoutes)
     .route('/', authRoutes)
     .route('/', oidcRoutes)
     .route('/', adminRoutes)
@@ -84,7 +80,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     .route('/', referenceRoutes)
     .route('/', geoRoutes)
     .route('/', docsRoutes)
-    .route('/ops', opsRoutes);
+    .route('/', opsRoutes);
 
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {
@@ -126,7 +122,12 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         : next(),
     )
     .use('/api/*', auth.middleware())
-    .route('/api', api);
+    .route('/', api);
+
+  // Every /api route carries its declaration (permission, schemas, description): refuse to serve one without.
+  const missing = undeclared(app.routes);
+  if (missing.length)
+    throw new Error(`routes without a declaration (server/routes/route.ts): ${missing.join(', ')}`);
 
   app.notFound((c) =>
     c.req.path.startsWith('/api') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : spa(c),

@@ -77,7 +77,9 @@ export class Accounts {
   }): Promise<string> {
     const id = newId();
     await this.db.query(
-      `INSERT INTO users VALUES ($id, $username, $display, $hash, CAST(json_extract_string($roles, '$[*]') AS VARCHAR[]),
+      `INSERT INTO users (id, username, display_name, password_hash, roles, scope, disabled, oidc_subject, created_at,
+         updated_at, password_changed_at)
+       VALUES ($id, $username, $display, $hash, CAST(json_extract_string($roles, '$[*]') AS VARCHAR[]),
          $scope, false, $oidc, now(), now(), CASE WHEN $hash IS NULL THEN NULL ELSE now() END)`,
       {
         id,

@@ -60,8 +60,28 @@ export async function prepareAccess(
         roles: ['admin'],
       });
       log('First admin created: user "admin" (change the password after signing in).');
-    } else if (env.IOC_ADMIN_PASSWORD) {
-      log('IOC_ADMIN_PASSWORD ignored: the store already has users.');
+    } else {
+      // A store that served the demo still holds the demo's admin, whose password went to a console: production
+      // refuses it unless IOC_ADMIN_PASSWORD replaces that password (which also ends the admin's sessions).
+      const demoAdmins = await db.query<{ id: string; username: string }>(
+        'SELECT id, username FROM users WHERE demo AND NOT disabled',
+      );
+      if (demoAdmins.length && !env.IOC_ADMIN_PASSWORD)
+        throw new Error(
+          `this store holds the demo's admin (${demoAdmins.map((u) => u.username).join(', ')}): set IOC_ADMIN_PASSWORD to replace its password`,
+        );
+      if (demoAdmins.length && env.IOC_ADMIN_PASSWORD) {
+        const problem = passwordProblem(env.IOC_ADMIN_PASSWORD, 'admin');
+        if (problem) throw new Error(`IOC_ADMIN_PASSWORD refused: ${problem}`);
+        for (const u of demoAdmins) {
+          await auth.accounts.updateUser(u.id, { password: env.IOC_ADMIN_PASSWORD, displayName: 'Quản trị' });
+          await db.query('UPDATE users SET demo = false WHERE id = $id', { id: u.id });
+          await db.query('DELETE FROM sessions WHERE user_id = $id', { id: u.id });
+        }
+        log(`The demo's admin password replaced by IOC_ADMIN_PASSWORD (user ${demoAdmins[0].username}).`);
+      } else if (env.IOC_ADMIN_PASSWORD) {
+        log('IOC_ADMIN_PASSWORD ignored: the store already has users.');
+      }
     }
     await auth.accounts.purgeExpiredSessions();
     return auth;
@@ -78,6 +98,8 @@ export async function prepareAccess(
       password: pw,
       roles: ['admin', 'leader'],
     });
+  // Marked: a production start on this store must replace its password (above).
+  await db.query(`UPDATE users SET demo = true WHERE lower(username) = 'admin'`);
   log(
     `Demo mode: visitors read as a leader. Admin sign-in: admin / ${pw}  (IOC_MODE=production to require sign-in)`,
   );

@@ -1,6 +1,6 @@
-// The access layer in one place: who is asking (cookie session, wall device, bearer token, console ops token or
-// the demo visitor), the route policy (which permission each API path needs), CSRF on state-changing requests,
-// and the per-request KPI scope handed to the engine's one filter path.
+// The access layer: who is asking (cookie session, wall device, bearer token, console ops token or the demo
+// visitor), CSRF on state-changing requests, and the per-request KPI scope handed to the engine's one filter path.
+// Which permission a route needs is part of the route's declaration (server/routes/route.ts).
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -18,32 +18,6 @@ export const DEVICE_COOKIE = 'ioc_device';
 /** Browsers cap cookie lifetimes at 400 days; the wall refreshes it on every visit. */
 export const DEVICE_COOKIE_SECONDS = 400 * 24 * 3600;
 
-type Need = Permission | 'public' | 'read|feeds.read' | 'read|admin';
-
-/**
- * Which permission each API path needs, first match wins. Deny by default: a path not listed needs `read`, so a
- * route added later is never public by accident.
- */
-export const POLICY: [method: string, path: RegExp, need: Need][] = [
-  ['GET', /^\/api\/(health|config)$/, 'public'],
-  ['*', /^\/api\/auth(\/|$)/, 'public'],
-  ['GET', /^\/api\/(openapi\.json|docs(\/.*)?)$/, 'public'],
-  ['GET', /^\/api\/kpis\/[^/]+\/export$/, 'export'],
-  // Reference lists and the KPI registry: also for admins (scope pickers), who need not read KPIs.
-  ['GET', /^\/api\/(units|agencies|kpis)$/, 'read|admin'],
-  ['GET', /^\/api\/(kpis|subsystems|index766|units|agencies|geo)(\/|$)/, 'read'],
-  ['GET', /^\/api\/feeds$/, 'read|feeds.read'],
-  ['GET', /^\/api\/feeds\//, 'feeds.read'],
-  ['POST', /^\/api\/feeds\/[^/]+$/, 'feeds.push'],
-  ['GET', /^\/api\/admin\/audit(\/|$)/, 'audit.read'],
-  ['*', /^\/api\/(admin|ops)(\/|$)/, 'admin'],
-];
-
-export function needOf(method: string, path: string): Need {
-  for (const [m, re, need] of POLICY) if ((m === '*' || m === method) && re.test(path)) return need;
-  return 'read';
-}
-
 export interface AuthOptions {
   secret: string;
   /** Console token (data/run/ops.token): admin from the loopback address only. */
@@ -53,6 +27,8 @@ export interface AuthOptions {
 export class Auth {
   readonly accounts: Accounts;
   readonly throttle: LoginThrottle;
+  /** Wall pairing: per address (the account key is the address too), like sign-in. */
+  readonly pairThrottle: LoginThrottle;
   readonly production: boolean;
   private demoPrincipal?: Promise<Principal>;
 
@@ -63,6 +39,12 @@ export class Auth {
   ) {
     this.accounts = new Accounts(db, opts.secret, env.IOC_SESSION_HOURS * 3600_000);
     this.throttle = new LoginThrottle({
+      delayMs: env.IOC_LOGIN_DELAY_MS,
+      maxDelayMs: env.IOC_LOGIN_MAX_DELAY_MS,
+      lockAfter: env.IOC_LOGIN_LOCK_AFTER,
+      lockMs: env.IOC_LOGIN_LOCK_MS,
+    });
+    this.pairThrottle = new LoginThrottle({
       delayMs: env.IOC_LOGIN_DELAY_MS,
       maxDelayMs: env.IOC_LOGIN_MAX_DELAY_MS,
       lockAfter: env.IOC_LOGIN_LOCK_AFTER,
@@ -176,16 +158,17 @@ export class Auth {
     deleteCookie(c, DEVICE_COOKIE, { path: '/' });
   }
 
-  /** The middleware: principal → policy → CSRF → per-request scope. */
+  /**
+   * The middleware: principal → CSRF → per-request scope. The permission is checked by the route that answers
+   * (its declaration's guard, server/routes/route.ts).
+   */
   middleware(): MiddlewareHandler<AppEnv> {
     return async (c, next) => {
       const principal = await this.principalOf(c);
       const path = c.req.path;
-      const need = needOf(c.req.method, path);
       if (!principal) {
-        // Only the auth routes are answered with stale credentials (so a user can sign in again).
-        // Stale credentials: public routes (sign-in among them) still answer, as to a visitor without them.
-        // A revoked token still in use is worth a line (at most one a minute per address).
+        // Stale credentials: public routes (sign-in among them) still answer, as to a visitor without them; every
+        // other route answers 401 (the guard). A revoked token still in use is worth a line (one a minute per address).
         if (c.req.header('authorization'))
           await this.auditOnce(c, `badtoken|${clientAddress(c, this.env.IOC_TRUST_PROXY)}`, {
             actor: 'unknown token',
@@ -194,8 +177,7 @@ export class Auth {
             outcome: 'denied',
           });
         this.clearCookies(c);
-        if (need !== 'public')
-          return c.json({ error: 'session expired or token revoked: sign in again' }, 401);
+        c.set('staleCredentials', true);
       }
       const p = principal ?? (this.production ? anonymous() : await this.demo());
       c.set('principal', p);
@@ -209,23 +191,6 @@ export class Auth {
         const exempt = p.kind === 'device' || path === '/api/auth/login' || path === '/api/auth/device';
         if (p.viaCookie && !exempt && !(p.csrf && safeEqual(c.req.header('x-csrf-token') ?? '', p.csrf)))
           return c.json({ error: 'missing or wrong X-CSRF-Token' }, 403);
-      }
-
-      if (need === 'public') return next();
-      if (p.kind === 'anonymous') return c.json({ error: 'sign in required' }, 401);
-      const ok = need.includes('|')
-        ? need.split('|').some((n) => p.permissions.has(n as Permission))
-        : p.permissions.has(need as Permission);
-      if (!ok) {
-        // Refusals of signed-in principals are worth a line; the anonymous demo visitor's are not (no flood).
-        if (p.kind !== 'demo')
-          await this.auditOnce(c, `denied|${p.kind}|${p.id}|${c.req.method} ${path}`, {
-            action: 'access.denied',
-            target: `${c.req.method} ${path}`,
-            outcome: 'denied',
-            detail: { need },
-          });
-        return c.json({ error: `forbidden: needs permission ${need}` }, 403);
       }
       return next();
     };

@@ -94,3 +94,12 @@ export class LoginThrottle {
     this.entries.delete(`ip:${address}`);
   }
 }
+
+/**
+ * A sign-in name in its one normal form (trimmed, lower case), or null when it holds characters no account name
+ * may have (user names are ASCII letters, digits and . _ -): used for both the throttle's lock and the lookup.
+ */
+export function normalizeUsername(name: string): string | null {
+  const n = name.trim();
+  return /^[A-Za-z0-9._-]{1,100}$/.test(n) ? n.toLowerCase() : null;
+}

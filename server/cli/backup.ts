@@ -1,5 +1,6 @@
 // npm run backup [-- --list]: a verified copy of the store into data/backups/ioc-YYYYMMDD-HHmmss.duckdb. Through
 // the running server (no pause in serving) when one answers, else straight from the store file.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEnv } from '../env.ts';
 import { type BackupEntry, type BackupInfo, backupStore, backupsDir, listBackups } from '../ops/backup.ts';
@@ -22,10 +23,10 @@ try {
     for (const b of list) console.log(`${b.name}  ${mb(b.bytes).padStart(10)}  ${b.createdAt}`);
     if (list.length === 0) console.log(`no backups in ${dir}`);
   } else {
-    let r: BackupInfo;
+    let r: Omit<BackupInfo, 'path'> & { path?: string };
     if (live) {
       console.log(`Backing up through the running server (${client.base})…`);
-      r = await call<BackupInfo>(client, 'POST', '/api/ops/backup');
+      r = await call<Omit<BackupInfo, 'path'>>(client, 'POST', '/api/ops/backup');
     } else {
       console.log(`No server answers on ${client.base}: backing up ${dbPath(env)} directly…`);
       const db = await openStore(env);
@@ -35,7 +36,9 @@ try {
         db.close();
       }
     }
-    console.log(`Backup ${r.path}: ${mb(r.bytes)} in ${(r.ms / 1000).toFixed(1)} s, verified:`);
+    console.log(
+      `Backup ${r.path ?? join(dir, r.name)}: ${mb(r.bytes)} in ${(r.ms / 1000).toFixed(1)} s, verified:`,
+    );
     console.log(
       `  ${Object.entries(r.rows)
         .map(([t, n]) => `${t} ${fmtInt(n)}`)

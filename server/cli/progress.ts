@@ -20,7 +20,7 @@ export function printLoadLine(f: FolderFile, r: LoadReport | { error: string }, 
   const rate = r.ms > 0 ? Math.round((r.records / r.ms) * 1000) : 0;
   console.log(
     `${head}: ${fmtInt(r.accepted)} accepted, ${fmtInt(r.rejected)} rejected, ${fmtInt(r.stale)} stale` +
-      ` (${(r.ms / 1000).toFixed(1)} s, ${fmtInt(rate)} rows/s)${r.ignoredColumns.length ? `; ignored columns: ${r.ignoredColumns.join(', ')}` : ''}`,
+      ` (${(r.ms / 1000).toFixed(1)} s, ${fmtInt(rate)} rows/s)${r.ignoredColumnsTotal ? `; ${r.ignoredColumnsTotal} ignored columns: ${r.ignoredColumns.join(', ')}${r.ignoredColumnsTotal > r.ignoredColumns.length ? ', …' : ''}` : ''}`,
   );
   for (const e of r.errors.slice(0, 5)) {
     console.log(

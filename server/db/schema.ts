@@ -159,6 +159,15 @@ export const MIGRATIONS: Migration[] = [
     // IF NOT EXISTS: stores that ran this as the interim migration 100 are left as they are.
     sql: `ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS archive_path VARCHAR;`,
   },
+  {
+    version: 6,
+    name: 'users: the demo admin marked',
+    // The demo's admin (its password printed on the console at every demo start): a production start refuses a
+    // store that still holds it unless IOC_ADMIN_PASSWORD replaces its password. Stores made before the mark
+    // are recognised by the demo's display name.
+    sql: `ALTER TABLE users ADD COLUMN IF NOT EXISTS demo BOOLEAN DEFAULT false;
+      UPDATE users SET demo = true WHERE lower(username) = 'admin' AND display_name = 'Quản trị (demo)';`,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

@@ -46,9 +46,14 @@ export interface LoadReport {
   /** Every fault, in file order (capped by maxErrors; the rejects table keeps them all). */
   errors: RejectEntry[];
   errorsTotal: number;
+  /** Columns of the delivery the feed does not know: at most the first 50 named, with their count. */
   ignoredColumns: string[];
+  ignoredColumnsTotal: number;
   ms: number;
 }
+
+/** How many ignored columns a report names (a hostile body can carry a hundred thousand). */
+export const IGNORED_NAMED = 50;
 
 export async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -73,30 +78,33 @@ export async function loadDelivery(
   const t0 = performance.now();
   const spec = FEEDS[d.feed];
   const hash = d.hash ?? (await hashFile(d.path));
-  const dup = await db.query<{ id: number; archive_path: string | null }>(
-    `SELECT id, archive_path FROM deliveries WHERE feed = $feed AND content_hash = $hash AND status = 'loaded'
-     ORDER BY id LIMIT 1`,
-    { feed: d.feed, hash },
-  );
-  const base = { feed: d.feed, name: d.name, ignoredColumns: [] as string[] };
-  if (dup.length > 0) {
+  const base = { feed: d.feed, name: d.name, ignoredColumns: [] as string[], ignoredColumnsTotal: 0 };
+  const findLoaded = (q: { query: Tx['query'] }) =>
+    q.query<{ id: number; archive_path: string | null }>(
+      `SELECT id, archive_path FROM deliveries WHERE feed = $feed AND content_hash = $hash AND status = 'loaded'
+       ORDER BY id LIMIT 1`,
+      { feed: d.feed, hash },
+    );
+  const duplicate = async (prior: { id: number; archive_path: string | null }): Promise<LoadReport> => {
+    const kept = prior.archive_path;
+    // A pushed body archived under its own name: the first delivery's file is the one kept.
+    if (d.archivePath && d.archivePath !== kept) await rm(d.archivePath, { force: true });
     // Loaded before the archive existed (or its file went missing): keep it now, so a rebuild can replay it.
-    const kept = dup[0].archive_path;
     if (opts.archiveDir && !d.archivePath && !(kept && existsSync(kept))) {
       const a = await archiveFile(opts.archiveDir, d.feed, d.path, hash);
       await db.transaction(
         (tx) =>
           tx.run('UPDATE deliveries SET archive_path = $path WHERE id = $id', {
             path: a.path,
-            id: dup[0].id,
+            id: prior.id,
           }),
         { feeds: [] },
       );
     }
-    await logDelivery(db, d, hash, 'duplicate', `same content as delivery ${dup[0].id}`);
+    await logDelivery(db, d, hash, 'duplicate', `same content as delivery ${prior.id}`);
     return {
       ...base,
-      deliveryId: dup[0].id,
+      deliveryId: prior.id,
       records: 0,
       accepted: 0,
       rejected: 0,
@@ -106,7 +114,9 @@ export async function loadDelivery(
       errorsTotal: 0,
       ms: Math.round(performance.now() - t0),
     };
-  }
+  };
+  const dup = await findLoaded(db);
+  if (dup.length > 0) return duplicate(dup[0]);
   // Archived before the transaction: a delivery the store has is always in the archive (a crash in between leaves
   // an archive file no delivery names, which a rebuild ignores and the next delivery of that file reuses).
   let archived = d.archivePath ? { path: d.archivePath, created: false } : undefined;
@@ -114,13 +124,18 @@ export async function loadDelivery(
   try {
     return await db.transaction(
       async (tx) => {
+        // Checked again inside the (serialised) write transaction: of identical deliveries arriving together,
+        // the first loads and the others find it here.
+        const prior = await findLoaded(tx);
+        if (prior.length > 0) throw new AlreadyLoaded(prior[0]);
         const st = await stage(tx, d, spec.fields);
         const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
         const counts = await upsert(tx, d.feed, id);
         await tx.run(
-          `INSERT INTO rejects SELECT $id, $feed, $name, CASE WHEN $csv THEN rec + 1 END, rec, r_id, field, value, reason
+          `INSERT INTO rejects SELECT $id, $feed, $name,
+           CASE $format WHEN 'csv' THEN rec + 1 WHEN 'ndjson' THEN rec END, rec, r_id, field, value, reason
          FROM bad LEFT JOIN (SELECT rec, CAST(r_id AS VARCHAR) AS r_id FROM parsed) USING (rec)`,
-          { id, feed: d.feed, name: d.name, csv: d.format === 'csv' },
+          { id, feed: d.feed, name: d.name, format: d.format },
         );
         const rejected = (await tx.query<{ n: number }>('SELECT count(DISTINCT rec) AS n FROM bad'))[0].n;
         const ms = Math.round(performance.now() - t0);
@@ -128,7 +143,7 @@ export async function loadDelivery(
           `INSERT INTO deliveries (id, feed, source, name, content_hash, format, received_at, status, records,
              accepted, rejected, stale, ignored_columns, error, max_event_at, ms, archive_path)
            VALUES ($id, $feed, $source, $name, $hash, $format, now(), 'loaded', $records, $accepted, $rejected,
-             $stale, ${sqlStringList(st.ignoredColumns)}, NULL, $maxAt::TIMESTAMPTZ, $ms, $archive)`,
+             $stale, ${sqlStringList(st.ignoredColumns.slice(0, IGNORED_NAMED))}, NULL, $maxAt::TIMESTAMPTZ, $ms, $archive)`,
           {
             archive: archived?.path ?? null,
             id,
@@ -161,13 +176,15 @@ export async function loadDelivery(
           duplicateDelivery: false,
           errors,
           errorsTotal,
-          ignoredColumns: st.ignoredColumns,
+          ignoredColumns: st.ignoredColumns.slice(0, IGNORED_NAMED),
+          ignoredColumnsTotal: st.ignoredColumns.length,
           ms,
         };
       },
       { feeds: [d.feed] },
     );
   } catch (e) {
+    if (e instanceof AlreadyLoaded) return duplicate(e.prior);
     if (archived?.created) await rm(archived.path, { force: true });
     if (e instanceof DeliveryError) await logDelivery(db, d, hash, 'failed', e.message);
     throw e;
@@ -213,6 +230,13 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
     `SELECT count(*) AS accepted, CAST(max("${spec.eventTime}") AS VARCHAR) AS "maxAt" FROM ups`,
   );
   return { accepted: r[0].accepted, stale: valid - r[0].accepted, maxEventAt: r[0].maxAt };
+}
+
+/** Thrown inside the transaction when an identical delivery committed first: nothing is written. */
+class AlreadyLoaded extends Error {
+  constructor(readonly prior: { id: number; archive_path: string | null }) {
+    super(`same content as delivery ${prior.id}`);
+  }
 }
 
 async function logDelivery(db: Db, d: Delivery, hash: string, status: string, error: string) {

@@ -62,6 +62,7 @@ const nfcSql = (x: string) =>
  */
 export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Promise<StageResult> {
   const path = lit(src.path);
+  let lineFaults = 0;
   let columns: { name: string; type: string; expr: string }[];
   try {
     if (src.format === 'csv') {
@@ -75,10 +76,32 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
         `CREATE TEMP TABLE stg AS SELECT row_number() OVER () AS rec, * FROM read_parquet(${path})`,
       );
       columns = await describe(tx);
-    } else {
-      const fmt = src.format === 'ndjson' ? 'newline_delimited' : 'array';
+    } else if (src.format === 'ndjson') {
+      // Line by line, so that a line that is not a JSON object is one rejected record (its line number and why)
+      // and the other lines load; a record's number is its line in the file (blank lines skipped).
+      await tx.run(`CREATE TEMP TABLE ndl AS
+        SELECT CAST(i AS BIGINT) AS line, rtrim(l, chr(13)) AS l FROM (
+          SELECT unnest(parts) AS l, generate_subscripts(parts, 1) AS i
+          FROM (SELECT string_split(content, chr(10)) AS parts FROM read_text(${path})))
+        WHERE trim(l) <> ''`);
+      await tx.run(`CREATE TEMP TABLE ndl_bad AS
+        SELECT line AS rec, CAST(NULL AS VARCHAR) AS field, left(l, 200) AS value,
+          CASE WHEN json_valid(l) THEN 'not a JSON object (a record is one object per line)'
+               ELSE 'not valid JSON' END AS reason
+        FROM ndl WHERE NOT json_valid(l) OR json_type(l) <> 'OBJECT'`);
       await tx.run(`CREATE TEMP TABLE stg AS
-        SELECT row_number() OVER () AS rec, json AS obj FROM read_json_objects(${path}, format = '${fmt}')`);
+        SELECT line AS rec, json(l) AS obj FROM ndl WHERE json_valid(l) AND json_type(l) = 'OBJECT'`);
+      const n = await tx.query<{ good: number; bad: number }>(
+        `SELECT (SELECT count(*) FROM stg) AS good, (SELECT count(*) FROM ndl_bad) AS bad`,
+      );
+      if (n[0].good === 0 && n[0].bad > 0)
+        throw new DeliveryError('not NDJSON: no line is a JSON object', 400);
+      lineFaults = n[0].bad;
+      const keys = await tx.query<{ k: string }>(`SELECT DISTINCT unnest(json_keys(obj)) AS k FROM stg`);
+      columns = keys.map(({ k }) => ({ name: k, type: 'JSON', expr: `stg.obj ->> ${lit(k)}` }));
+    } else {
+      await tx.run(`CREATE TEMP TABLE stg AS
+        SELECT row_number() OVER () AS rec, json AS obj FROM read_json_objects(${path}, format = 'array')`);
       const bad = await tx.query<{ n: number }>(
         `SELECT count(*) AS n FROM stg WHERE json_type(obj) <> 'OBJECT'`,
       );
@@ -155,6 +178,10 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
 
   let records = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM parsed'))[0].n;
   if (src.format === 'csv') records += await addCsvStructuralFaults(tx);
+  if (lineFaults > 0) {
+    await tx.run('INSERT INTO bad SELECT rec, field, value, reason FROM ndl_bad');
+    records += lineFaults;
+  }
   return { records, ignoredColumns, present: fields.filter((f) => byKey.has(f.name)).map((f) => f.name) };
 }
 
@@ -191,10 +218,15 @@ async function describe(tx: Tx): Promise<{ name: string; type: string; expr: str
     .map((r) => ({ name: r.column_name, type: r.column_type, expr: `stg.${ident(r.column_name)}` }));
 }
 
-function firstLine(e: unknown): string {
+/** The engine's message, first line, without any file path in it (a client is never told where files live). */
+export function firstLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return m
-    .split('\n')[0]
-    .replace(/^[A-Za-z ]+Error: /, '')
-    .slice(0, 300);
+  return withoutPaths(m.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '')).slice(0, 300);
+}
+
+/** Quoted or bare absolute paths (and file: URLs) replaced by their last segment. */
+export function withoutPaths(s: string): string {
+  return s
+    .replace(/(["'`])(?:file:\/\/)?\/[^"'`]*?([^/"'`]*)\1/g, '$1$2$1')
+    .replace(/(?:file:\/\/)?(?:\/[\w.@+-]+){2,}/g, (p) => p.split('/').pop() ?? '');
 }

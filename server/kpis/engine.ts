@@ -50,6 +50,9 @@ export function subsystemInScope(scope: Scope | undefined, subsystem: string): b
 export function checkScope(source: SourceName, filters: Filters, scope: Scope | undefined): void {
   if (!scope) return;
   const def = SOURCE_DEFS[source];
+  // A unit outside the scope is refused on every source, a province-wide one (the catalogue) included.
+  if (scope.unitSet && filters.unit && !scope.unitSet.has(filters.unit))
+    throw new ScopeError(`outside your scope: unit ${filters.unit}`);
   if (scope.unitSet && def.unit) {
     if (!filters.unit)
       throw new ScopeError(`outside your scope: choose a unit within ${scope.units?.join(', ') || '(none)'}`);

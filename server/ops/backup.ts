@@ -3,11 +3,12 @@
 // store's file for a copy of a backup (Db.swap), keeping the replaced store as a backup of its own.
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type Db, normaliseRows } from '../db/index.ts';
 import { migrate } from '../db/schema.ts';
 import { sqlIdent, sqlString } from '../db/sql.ts';
+import { withoutPaths } from '../feeds/stage.ts';
 
 /** A failure the operator can act on, with the HTTP status the ops routes answer. */
 export class OpsError extends Error {
@@ -66,14 +67,17 @@ export async function inspectStore(path: string): Promise<TableCounts> {
   try {
     inst = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
   } catch (e) {
-    throw new OpsError(`cannot open ${path}: ${(e as Error).message.split('\n')[0]}`, 400);
+    throw new OpsError(
+      `cannot open ${basename(path)}: ${withoutPaths((e as Error).message.split('\n')[0])}`,
+      400,
+    );
   }
   try {
     const c = await inst.connect();
     try {
       const counts = await tableCounts(c);
       for (const t of ['schema_migrations', 'deliveries', 'units'])
-        if (!(t in counts)) throw new OpsError(`${path} is not an IOC store (no table ${t})`, 400);
+        if (!(t in counts)) throw new OpsError(`${basename(path)} is not an IOC store (no table ${t})`, 400);
       return counts;
     } finally {
       c.closeSync();
@@ -203,7 +207,7 @@ async function carryAccessForward(db: Db, replaced: string): Promise<void> {
       await c.run('BEGIN TRANSACTION');
       for (const t of ACCESS_TABLES) {
         await c.run(`DELETE FROM ${sqlIdent(t)}`);
-        await c.run(`INSERT INTO ${sqlIdent(t)} SELECT * FROM replaced.${sqlIdent(t)}`);
+        await c.run(`INSERT INTO ${sqlIdent(t)} BY NAME SELECT * FROM replaced.${sqlIdent(t)}`);
       }
       await c.run(`INSERT INTO audit_log SELECT * FROM replaced.audit_log
         WHERE seq > (SELECT coalesce(max(seq), 0) FROM audit_log) ORDER BY seq`);

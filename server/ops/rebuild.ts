@@ -2,7 +2,7 @@
 // into a fresh file through the ordinary loader, then compare every KPI for a few standard periods and every
 // feed's row count with the store it should reproduce.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Db } from '../db/index.ts';
 import { sqlIdent, sqlString } from '../db/sql.ts';
 import { HASH_CHARS } from '../feeds/archive.ts';
@@ -73,7 +73,10 @@ export function locateArchive(archiveDir: string, items: ReplayItem[]): (string 
       if (m) byHash.set(`${feed}/${m[1]}`, join(archiveDir, feed, n));
     }
   return items.map((d) => {
-    if (d.archivePath && existsSync(d.archivePath)) return d.archivePath;
+    // A store records absolute paths; the ops route answers them relative to the archive (no server paths out).
+    const recorded =
+      d.archivePath && (isAbsolute(d.archivePath) ? d.archivePath : join(archiveDir, d.archivePath));
+    if (recorded && existsSync(recorded)) return recorded;
     return d.hash ? (byHash.get(`${d.feed}/${d.hash.slice(0, HASH_CHARS)}`) ?? null) : null;
   });
 }

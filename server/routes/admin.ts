@@ -11,6 +11,7 @@ import { csvHeader, csvRows } from '../export/csv.ts';
 import type { Column } from '../export/table.ts';
 import { writeXlsx } from '../export/xlsx.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
+import { route } from './route.ts';
 import { validate } from './validate.ts';
 
 const name = z.string().trim().min(1).max(100);
@@ -94,10 +95,127 @@ const AUDIT_EXPORT_COLUMNS: Column[] = [
   { key: 'hash', header: 'Hash', kind: 'text' },
 ];
 
+const RoleParam = z.object({ name: roleName });
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const R = {
+  users: route({ method: 'get', path: '/api/admin/users', need: 'admin', summary: 'Users', tag: 'admin' }),
+  userCreate: route({
+    method: 'post',
+    path: '/api/admin/users',
+    need: 'admin',
+    summary: 'Create a user',
+    tag: 'admin',
+    json: UserCreate,
+    status: 201,
+    errors: { 409: 'The user name or SSO subject is taken' },
+  }),
+  userPatch: route({
+    method: 'patch',
+    path: '/api/admin/users/:id',
+    need: 'admin',
+    summary: 'Change a user: roles, scope, disabled, password',
+    tag: 'admin',
+    param: Id,
+    json: UserPatch,
+    errors: { 404: 'No such user', 409: 'The SSO subject belongs to another user' },
+  }),
+  roles: route({
+    method: 'get',
+    path: '/api/admin/roles',
+    need: 'admin',
+    summary: 'Roles and the permissions they grant',
+    tag: 'admin',
+  }),
+  rolePut: route({
+    method: 'put',
+    path: '/api/admin/roles/:name',
+    need: 'admin',
+    summary: 'Create or change a role',
+    tag: 'admin',
+    param: RoleParam,
+    json: RolePut,
+  }),
+  devices: route({
+    method: 'get',
+    path: '/api/admin/devices',
+    need: 'admin',
+    summary: 'Wall devices',
+    tag: 'admin',
+  }),
+  deviceCreate: route({
+    method: 'post',
+    path: '/api/admin/devices',
+    need: 'admin',
+    summary: 'Create a wall device (the token is shown once)',
+    tag: 'admin',
+    json: DeviceCreate,
+    status: 201,
+  }),
+  deviceRevoke: route({
+    method: 'delete',
+    path: '/api/admin/devices/:id',
+    need: 'admin',
+    summary: 'Revoke a wall device',
+    tag: 'admin',
+    param: Id,
+    errors: { 404: 'No such active device' },
+  }),
+  sources: route({
+    method: 'get',
+    path: '/api/admin/sources',
+    need: 'admin',
+    summary: 'Feed sources',
+    tag: 'admin',
+  }),
+  sourceCreate: route({
+    method: 'post',
+    path: '/api/admin/sources',
+    need: 'admin',
+    summary: 'Create a feed source token (shown once)',
+    tag: 'admin',
+    json: SourceCreate,
+    status: 201,
+  }),
+  sourceRevoke: route({
+    method: 'delete',
+    path: '/api/admin/sources/:id',
+    need: 'admin',
+    summary: 'Revoke a feed source',
+    tag: 'admin',
+    param: Id,
+    errors: { 404: 'No such active source' },
+  }),
+  audit: route({
+    method: 'get',
+    path: '/api/admin/audit',
+    need: 'audit.read',
+    summary: 'The audit log, filtered',
+    tag: 'admin',
+    query: AuditQuery,
+  }),
+  auditVerify: route({
+    method: 'get',
+    path: '/api/admin/audit/verify',
+    need: 'audit.read',
+    summary: 'Check the audit hash chain',
+    tag: 'admin',
+  }),
+  auditExport: route({
+    method: 'get',
+    path: '/api/admin/audit/export',
+    need: 'audit.read',
+    stream: true,
+    summary: 'The audit log as XLSX or CSV (HEAD is answered 405)',
+    tag: 'admin',
+    query: AuditExport,
+    produces: [XLSX, 'text/csv'],
+  }),
+};
+
 export const adminRoutes = new Hono<AppEnv>()
-  .use('/admin/*', json64k)
-  .get('/admin/users', async (c) => c.json({ users: await c.var.auth.accounts.listUsers() }))
-  .post('/admin/users', validate('json', UserCreate), async (c) => {
+  .use('/api/admin/*', json64k)
+  .get(R.users.path, R.users.guard, async (c) => c.json({ users: await c.var.auth.accounts.listUsers() }))
+  .post(R.userCreate.path, R.userCreate.guard, validate('json', UserCreate), async (c) => {
     const auth = c.var.auth;
     const u = c.req.valid('json');
     if (await auth.accounts.userByName(u.username)) return c.json({ error: 'user name already exists' }, 409);
@@ -119,42 +237,49 @@ export const adminRoutes = new Hono<AppEnv>()
     });
     return c.json({ id }, 201);
   })
-  .patch('/admin/users/:id', validate('param', Id), validate('json', UserPatch), async (c) => {
-    const auth = c.var.auth;
-    const { id } = c.req.valid('param');
-    const ch = c.req.valid('json');
-    const user = await auth.accounts.userById(id);
-    if (!user) return c.json({ error: 'no such user' }, 404);
-    if (ch.roles) {
-      const roles = await auth.accounts.roles();
-      const unknown = ch.roles.filter((r) => !roles.has(r));
-      if (unknown.length) return c.json({ error: `unknown roles: ${unknown.join(', ')}` }, 400);
-    }
-    if (ch.password) {
-      const problem = passwordProblem(ch.password, user.username);
-      if (problem) return c.json({ error: problem }, 400);
-    }
-    if (ch.oidcSubject) {
-      const holder = await auth.accounts.userByOidcSubject(ch.oidcSubject);
-      if (holder && holder.id !== id)
-        return c.json({ error: 'this SSO subject belongs to another user' }, 409);
-    }
-    await auth.accounts.updateUser(id, ch);
-    const { password: _, ...logged } = ch;
-    await auth.audit(c, {
-      action: 'user.update',
-      target: user.username,
-      outcome: 'ok',
-      detail: { ...logged, passwordReset: ch.password !== undefined },
-    });
-    return c.json({ ok: true });
-  })
-  .get('/admin/roles', async (c) =>
+  .patch(
+    R.userPatch.path,
+    R.userPatch.guard,
+    validate('param', Id),
+    validate('json', UserPatch),
+    async (c) => {
+      const auth = c.var.auth;
+      const { id } = c.req.valid('param');
+      const ch = c.req.valid('json');
+      const user = await auth.accounts.userById(id);
+      if (!user) return c.json({ error: 'no such user' }, 404);
+      if (ch.roles) {
+        const roles = await auth.accounts.roles();
+        const unknown = ch.roles.filter((r) => !roles.has(r));
+        if (unknown.length) return c.json({ error: `unknown roles: ${unknown.join(', ')}` }, 400);
+      }
+      if (ch.password) {
+        const problem = passwordProblem(ch.password, user.username);
+        if (problem) return c.json({ error: problem }, 400);
+      }
+      if (ch.oidcSubject) {
+        const holder = await auth.accounts.userByOidcSubject(ch.oidcSubject);
+        if (holder && holder.id !== id)
+          return c.json({ error: 'this SSO subject belongs to another user' }, 409);
+      }
+      await auth.accounts.updateUser(id, ch);
+      const { password: _, ...logged } = ch;
+      await auth.audit(c, {
+        action: 'user.update',
+        target: user.username,
+        outcome: 'ok',
+        detail: { ...logged, passwordReset: ch.password !== undefined },
+      });
+      return c.json({ ok: true });
+    },
+  )
+  .get(R.roles.path, R.roles.guard, async (c) =>
     c.json({ roles: [...(await c.var.auth.accounts.roles()).values()], permissions: PERMISSIONS }),
   )
   .put(
-    '/admin/roles/:name',
-    validate('param', z.object({ name: roleName })),
+    R.rolePut.path,
+    R.rolePut.guard,
+    validate('param', RoleParam),
     validate('json', RolePut),
     async (c) => {
       const auth = c.var.auth;
@@ -166,8 +291,10 @@ export const adminRoutes = new Hono<AppEnv>()
       return c.json({ ok: true });
     },
   )
-  .get('/admin/devices', async (c) => c.json({ devices: await c.var.auth.accounts.listDevices() }))
-  .post('/admin/devices', validate('json', DeviceCreate), async (c) => {
+  .get(R.devices.path, R.devices.guard, async (c) =>
+    c.json({ devices: await c.var.auth.accounts.listDevices() }),
+  )
+  .post(R.deviceCreate.path, R.deviceCreate.guard, validate('json', DeviceCreate), async (c) => {
     const auth = c.var.auth;
     const d = c.req.valid('json');
     const r = await auth.accounts.createDevice({ ...d, createdBy: c.var.principal.name });
@@ -178,14 +305,16 @@ export const adminRoutes = new Hono<AppEnv>()
       201,
     );
   })
-  .delete('/admin/devices/:id', validate('param', Id), async (c) => {
+  .delete(R.deviceRevoke.path, R.deviceRevoke.guard, validate('param', Id), async (c) => {
     const { id } = c.req.valid('param');
     const ok = await c.var.auth.accounts.revoke('dev', id);
     await c.var.auth.audit(c, { action: 'device.revoke', target: id, outcome: ok ? 'ok' : 'failed' });
     return ok ? c.json({ ok: true }) : c.json({ error: 'no such active device' }, 404);
   })
-  .get('/admin/sources', async (c) => c.json({ sources: await c.var.auth.accounts.listSources() }))
-  .post('/admin/sources', validate('json', SourceCreate), async (c) => {
+  .get(R.sources.path, R.sources.guard, async (c) =>
+    c.json({ sources: await c.var.auth.accounts.listSources() }),
+  )
+  .post(R.sourceCreate.path, R.sourceCreate.guard, validate('json', SourceCreate), async (c) => {
     const s = c.req.valid('json');
     const r = await c.var.auth.accounts.createSource({ ...s, createdBy: c.var.principal.name });
     await c.var.auth.audit(c, {
@@ -196,13 +325,13 @@ export const adminRoutes = new Hono<AppEnv>()
     });
     return c.json({ id: r.id, token: r.token }, 201);
   })
-  .delete('/admin/sources/:id', validate('param', Id), async (c) => {
+  .delete(R.sourceRevoke.path, R.sourceRevoke.guard, validate('param', Id), async (c) => {
     const { id } = c.req.valid('param');
     const ok = await c.var.auth.accounts.revoke('src', id);
     await c.var.auth.audit(c, { action: 'source.revoke', target: id, outcome: ok ? 'ok' : 'failed' });
     return ok ? c.json({ ok: true }) : c.json({ error: 'no such active source' }, 404);
   })
-  .get('/admin/audit', validate('query', AuditQuery), async (c) => {
+  .get(R.audit.path, R.audit.guard, validate('query', AuditQuery), async (c) => {
     const q = c.req.valid('query');
     const { where, params } = auditWhere({ ...q, format: 'csv' });
     const [rows, total] = await Promise.all([
@@ -218,8 +347,8 @@ export const adminRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ total: total[0].n, limit: q.limit, offset: q.offset, rows });
   })
-  .get('/admin/audit/verify', async (c) => c.json(await verifyAudit(c.var.ctx.db)))
-  .get('/admin/audit/export', validate('query', AuditExport), async (c) => {
+  .get(R.auditVerify.path, R.auditVerify.guard, async (c) => c.json(await verifyAudit(c.var.ctx.db)))
+  .get(R.auditExport.path, R.auditExport.guard, validate('query', AuditExport), async (c) => {
     const q = c.req.valid('query');
     const { where, params } = auditWhere(q);
     const rows = await c.var.ctx.db.query(

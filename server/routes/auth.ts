@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
 import { passwordProblem, verifyPassword } from '../auth/crypto.ts';
 import { clientAddress, DEVICE_COOKIE } from '../auth/service.ts';
+import { normalizeUsername } from '../auth/throttle.ts';
+import { route } from './route.ts';
 import { validate } from './validate.ts';
 
 export const Login = z.object({
@@ -22,8 +24,57 @@ const small = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.json({ error: 'bo
 
 const fmtTime = (ms: number) => new Date(ms + 7 * 3600_000).toISOString().slice(11, 16); // Asia/Ho_Chi_Minh, fixed UTC+7
 
+// Public: a visitor must be able to sign in, and a stale session must be able to sign in again.
+const R = {
+  me: route({
+    method: 'get',
+    path: '/api/auth/me',
+    need: 'public',
+    summary: 'Who is signed in: roles, permissions, scope, CSRF token',
+    tag: 'access',
+  }),
+  login: route({
+    method: 'post',
+    path: '/api/auth/login',
+    need: 'public',
+    summary: 'Sign in (sets the session cookie)',
+    tag: 'access',
+    json: Login,
+    errors: {
+      413: 'Body too large',
+      423: 'The account name is locked after repeated failures (Retry-After)',
+      429: 'Wait before trying again (Retry-After)',
+    },
+  }),
+  logout: route({
+    method: 'post',
+    path: '/api/auth/logout',
+    need: 'public',
+    summary: 'Sign out',
+    tag: 'access',
+  }),
+  password: route({
+    method: 'post',
+    path: '/api/auth/password',
+    need: 'public',
+    summary: 'Change the own password (ends other sessions)',
+    tag: 'access',
+    json: PasswordChange,
+    errors: { 429: 'Too many attempts' },
+  }),
+  device: route({
+    method: 'post',
+    path: '/api/auth/device',
+    need: 'public',
+    summary: 'Pair a wall device with its token (sets the device cookie)',
+    tag: 'access',
+    json: DevicePair,
+    errors: { 429: 'Too many attempts from this address (Retry-After)' },
+  }),
+};
+
 export const authRoutes = new Hono<AppEnv>()
-  .get('/auth/me', async (c) => {
+  .get(R.me.path, R.me.guard, async (c) => {
     const auth = c.var.auth;
     const p = c.var.principal;
     if (p.kind === 'device') {
@@ -49,9 +100,13 @@ export const authRoutes = new Hono<AppEnv>()
       oidc: !!c.var.env.IOC_OIDC_ISSUER,
     });
   })
-  .post('/auth/login', small, validate('json', Login), async (c) => {
+  .post(R.login.path, R.login.guard, small, validate('json', Login), async (c) => {
     const auth = c.var.auth;
-    const { username, password } = c.req.valid('json');
+    const { username: given, password } = c.req.valid('json');
+    // One normal form for the lock and the lookup: a name outside the allowed characters (`lockİt`) is refused,
+    // so no spelling of a name opens a lock bucket of its own.
+    const username = normalizeUsername(given);
+    if (!username) return c.json({ error: 'Tên đăng nhập chỉ gồm chữ cái không dấu, chữ số và . _ -' }, 400);
     const ip = clientAddress(c, c.var.env.IOC_TRUST_PROXY);
     const refuse = (v: { locked: boolean; retryAfterMs: number }) => {
       const seconds = Math.ceil(v.retryAfterMs / 1000);
@@ -78,7 +133,7 @@ export const authRoutes = new Hono<AppEnv>()
     };
     const gate = auth.throttle.begin(username, ip);
     if (!gate.ok) {
-      await auth.auditOnce(c, `gate|${username.toLowerCase()}|${gate.locked}`, {
+      await auth.auditOnce(c, `gate|${username}|${gate.locked}`, {
         actor: username,
         action: gate.locked ? 'auth.locked' : 'auth.throttled',
         outcome: 'denied',
@@ -108,14 +163,14 @@ export const authRoutes = new Hono<AppEnv>()
       auth.throttle.end(username, ip);
     }
   })
-  .post('/auth/logout', async (c) => {
+  .post(R.logout.path, R.logout.guard, async (c) => {
     const p = c.var.principal;
     if (p.sessionId) await c.var.auth.accounts.endSession(p.sessionId);
     c.var.auth.clearCookies(c);
     if (p.kind === 'user') await c.var.auth.audit(c, { action: 'auth.logout', outcome: 'ok' });
     return c.json({ ok: true });
   })
-  .post('/auth/password', small, validate('json', PasswordChange), async (c) => {
+  .post(R.password.path, R.password.guard, small, validate('json', PasswordChange), async (c) => {
     const auth = c.var.auth;
     const p = c.var.principal;
     if (p.kind !== 'user' || !p.id) return c.json({ error: 'sign in first' }, 401);
@@ -149,13 +204,33 @@ export const authRoutes = new Hono<AppEnv>()
       auth.throttle.end(p.name, ip);
     }
   })
-  .post('/auth/device', small, validate('json', DevicePair), async (c) => {
+  .post(R.device.path, R.device.guard, small, validate('json', DevicePair), async (c) => {
     const auth = c.var.auth;
     const { token } = c.req.valid('json');
-    const p = await auth.accounts.tokenPrincipal(token);
-    if (p?.kind !== 'device') {
-      await auth.audit(c, { action: 'device.pair', outcome: 'failed' });
-      return c.json({ error: 'unknown or revoked device token' }, 401);
+    // Throttled per address like sign-in; failures audited at most once a minute per address.
+    const ip = clientAddress(c, c.var.env.IOC_TRUST_PROXY);
+    const gate = auth.pairThrottle.begin(ip, ip);
+    if (!gate.ok) {
+      const seconds = Math.ceil(gate.retryAfterMs / 1000);
+      c.header('Retry-After', String(seconds));
+      await auth.auditOnce(c, `pair|${ip}`, {
+        action: 'device.pair',
+        outcome: 'denied',
+        detail: { throttled: true },
+      });
+      return c.json({ error: `Vui lòng chờ ${seconds} giây rồi thử lại`, retryAfterSeconds: seconds }, 429);
+    }
+    let p: Awaited<ReturnType<typeof auth.accounts.tokenPrincipal>>;
+    try {
+      p = await auth.accounts.tokenPrincipal(token);
+      if (p?.kind !== 'device') {
+        auth.pairThrottle.fail(ip, ip);
+        await auth.auditOnce(c, `pair|${ip}`, { action: 'device.pair', outcome: 'failed' });
+        return c.json({ error: 'unknown or revoked device token' }, 401);
+      }
+      auth.pairThrottle.succeed(ip, ip);
+    } finally {
+      auth.pairThrottle.end(ip, ip);
     }
     auth.setDeviceCookie(c, token);
     c.set('principal', p);

@@ -4,12 +4,44 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { DOCS_HTML, DOCS_JS } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/document.ts';
+import { route, routeTable } from './route.ts';
 
 const API_VERSION = '0.1.0';
-/** Built once: the schemas do not change while the server runs. */
-const doc = openApiDocument(API_VERSION);
+/** Built at the first request, once every route module has declared its routes; they do not change after. */
+let doc: ReturnType<typeof openApiDocument> | undefined;
+
+const R = {
+  openapi: route({
+    method: 'get',
+    path: '/api/openapi.json',
+    need: 'public',
+    summary: 'This OpenAPI document',
+    tag: 'system',
+  }),
+  docs: route({
+    method: 'get',
+    path: '/api/docs',
+    need: 'public',
+    summary: 'The API documentation page',
+    tag: 'system',
+    produces: ['text/html'],
+  }),
+  docsJs: route({
+    method: 'get',
+    path: '/api/docs/docs.js',
+    need: 'public',
+    summary: 'The documentation page’s script',
+    tag: 'system',
+    produces: ['text/javascript'],
+  }),
+};
 
 export const docsRoutes = new Hono<AppEnv>()
-  .get('/openapi.json', (c) => c.json(doc))
-  .get('/docs', (c) => c.html(DOCS_HTML))
-  .get('/docs/docs.js', (c) => c.body(DOCS_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+  .get(R.openapi.path, R.openapi.guard, (c) => {
+    doc ??= openApiDocument(API_VERSION, routeTable());
+    return c.json(doc);
+  })
+  .get(R.docs.path, R.docs.guard, (c) => c.html(DOCS_HTML))
+  .get(R.docsJs.path, R.docsJs.guard, (c) =>
+    c.body(DOCS_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
+  );

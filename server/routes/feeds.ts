@@ -7,6 +7,7 @@ import { archiveUpload } from '../feeds/archive.ts';
 import { loadDelivery } from '../feeds/loader.ts';
 import { DeliveryError, type Format } from '../feeds/stage.ts';
 import { feedStatus } from '../kpis/service.ts';
+import { route } from './route.ts';
 import { FeedParam, RejectsQuery } from './schemas.ts';
 import { validate } from './validate.ts';
 
@@ -20,8 +21,52 @@ const CONTENT_TYPES: Record<string, Format> = {
   'application/x-parquet': 'parquet',
 };
 
+const R = {
+  status: route({
+    method: 'get',
+    path: '/api/feeds',
+    need: 'read|feeds.read',
+    summary: 'Freshness and counts per feed (a scoped reader sees freshness only)',
+    tag: 'feeds',
+  }),
+  rejects: route({
+    method: 'get',
+    path: '/api/feeds/rejects',
+    need: 'feeds.read',
+    summary: 'Rejected records',
+    tag: 'feeds',
+    query: RejectsQuery,
+  }),
+  deliveries: route({
+    method: 'get',
+    path: '/api/feeds/deliveries',
+    need: 'feeds.read',
+    summary: 'Deliveries received',
+    tag: 'feeds',
+  }),
+  push: route({
+    method: 'post',
+    path: '/api/feeds/:feed',
+    need: 'feeds.push',
+    summary: 'Push a delivery; answers the load report',
+    tag: 'feeds',
+    param: FeedParam,
+    body: {
+      'text/csv': { description: 'CSV with a header row (UTF-8, comma or semicolon)' },
+      'application/x-ndjson': { description: 'One JSON object per line' },
+      'application/json': { description: 'A JSON array of objects' },
+      'application/vnd.apache.parquet': { description: 'A Parquet file' },
+    },
+    errors: {
+      422: 'The delivery as a whole is unusable (a required column is missing)',
+      413: 'Body larger than IOC_MAX_BODY',
+      415: 'Unsupported Content-Type',
+    },
+  }),
+};
+
 export const feedRoutes = new Hono<AppEnv>()
-  .get('/feeds', async (c) => {
+  .get(R.status.path, R.status.guard, async (c) => {
     const feeds = await feedStatus(c.var.ctx);
     // A scoped principal learns whether the data is fresh, not the province's volumes, sources or rejects.
     if (c.var.principal.scope)
@@ -35,7 +80,7 @@ export const feedRoutes = new Hono<AppEnv>()
       });
     return c.json({ feeds });
   })
-  .get('/feeds/rejects', validate('query', RejectsQuery), async (c) => {
+  .get(R.rejects.path, R.rejects.guard, validate('query', RejectsQuery), async (c) => {
     const q = c.req.valid('query');
     const params = { feed: q.feed ?? null, delivery: q.delivery ?? null };
     const where = `($feed IS NULL OR r.feed = $feed) AND ($delivery IS NULL OR r.delivery_id = $delivery)`;
@@ -51,7 +96,7 @@ export const feedRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ total: total[0].n, limit: q.limit, offset: q.offset, rows });
   })
-  .get('/feeds/deliveries', async (c) =>
+  .get(R.deliveries.path, R.deliveries.guard, async (c) =>
     c.json({
       deliveries: await c.var.ctx.db.query(
         `SELECT id, feed, source, name, format, received_at AS "receivedAt", status, records, accepted, rejected, stale,
@@ -60,7 +105,8 @@ export const feedRoutes = new Hono<AppEnv>()
     }),
   )
   .post(
-    '/feeds/:feed',
+    R.push.path,
+    R.push.guard,
     validate('param', FeedParam),
     async (c, next) =>
       bodyLimit({
@@ -96,7 +142,6 @@ export const feedRoutes = new Hono<AppEnv>()
           // Which source sent it: the feed source's (or operator's) name.
           source: who.name,
         });
-        if (report.duplicateDelivery) await rm(path, { force: true });
         if (who.kind === 'source' && who.id) await c.var.auth.accounts.sourceUsed(who.id);
         await c.var.auth.audit(c, {
           action: 'feed.delivery',

@@ -5,19 +5,92 @@ import { exportView } from '../export/index.ts';
 import { kpiDimensions, ScopeError, subsystemInScope } from '../kpis/engine.ts';
 import { COMPONENTS, index766, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
 import { getBreakdown, getKpi, getRecords, getSubsystems, transparencyScores } from '../kpis/service.ts';
+import { route } from './route.ts';
 import {
   BreakdownQuery,
   ExportQuery,
   IndexQuery,
   KpiParam,
+  knownFilters,
   RangeQuery,
   RecordsQuery,
   splitQuery,
 } from './schemas.ts';
 import { validate } from './validate.ts';
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const R = {
+  subsystems: route({
+    method: 'get',
+    path: '/api/subsystems',
+    need: 'read',
+    summary: 'The 12 subsystems with their headline KPIs',
+    tag: 'kpis',
+    query: RangeQuery,
+  }),
+  registry: route({
+    method: 'get',
+    path: '/api/kpis',
+    // Also for admins: the scope pickers list subsystems and indicators.
+    need: 'read|admin',
+    summary: 'The KPI registry: names, units, formulas, dimensions',
+    tag: 'kpis',
+  }),
+  kpi: route({
+    method: 'get',
+    path: '/api/kpis/:id',
+    need: 'read',
+    summary: 'A KPI value with comparisons, target, status and freshness',
+    tag: 'kpis',
+    param: KpiParam,
+    query: RangeQuery,
+    errors: { 404: 'No such KPI', 503: 'The query ran out of its time budget' },
+  }),
+  breakdown: route({
+    method: 'get',
+    path: '/api/kpis/:id/breakdown',
+    need: 'read',
+    summary: 'A KPI by a dimension (ranking) or a time grain (trend)',
+    tag: 'kpis',
+    param: KpiParam,
+    query: BreakdownQuery,
+    errors: { 404: 'No such KPI', 503: 'The query ran out of its time budget' },
+  }),
+  records: route({
+    method: 'get',
+    path: '/api/kpis/:id/records',
+    need: 'read',
+    summary: 'A page of the records behind a KPI (numerator or denominator)',
+    tag: 'kpis',
+    param: KpiParam,
+    query: RecordsQuery,
+    errors: { 404: 'No such KPI', 503: 'The query ran out of its time budget' },
+  }),
+  export: route({
+    method: 'get',
+    path: '/api/kpis/:id/export',
+    need: 'export',
+    stream: true,
+    summary:
+      'Download a view (value, breakdown, records) as XLSX, CSV, Parquet or JSON; records stream without a row cap unless `limit` is given. HEAD is answered 405.',
+    tag: 'exports',
+    param: KpiParam,
+    query: ExportQuery,
+    produces: [XLSX, 'text/csv', 'application/vnd.apache.parquet', 'application/json'],
+    errors: { 404: 'No such KPI' },
+  }),
+  index766: route({
+    method: 'get',
+    path: '/api/index766',
+    need: 'read',
+    summary: 'The Decision 766 service index by agency, commune or district',
+    tag: 'kpis',
+    query: IndexQuery,
+  }),
+};
+
 export const kpiRoutes = new Hono<AppEnv>()
-  .get('/subsystems', validate('query', RangeQuery), async (c) => {
+  .get(R.subsystems.path, R.subsystems.guard, knownFilters, validate('query', RangeQuery), async (c) => {
     const { range, filters } = splitQuery(c.req.valid('query'));
     return c.json({
       from: range.from,
@@ -26,7 +99,7 @@ export const kpiRoutes = new Hono<AppEnv>()
       subsystems: await getSubsystems(c.var.ctx, range, filters),
     });
   })
-  .get('/kpis', (c) => {
+  .get(R.registry.path, R.registry.guard, (c) => {
     const { registry } = c.var.ctx;
     return c.json({
       subsystems: registry.subsystems,
@@ -45,44 +118,72 @@ export const kpiRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .get('/kpis/:id', validate('param', KpiParam), validate('query', RangeQuery), async (c) => {
-    const { range, filters } = splitQuery(c.req.valid('query'));
-    return c.json(await getKpi(c.var.ctx, c.req.valid('param').id, range, filters));
-  })
-  .get('/kpis/:id/breakdown', validate('param', KpiParam), validate('query', BreakdownQuery), async (c) => {
-    const q = c.req.valid('query');
-    const { range, filters } = splitQuery(q);
-    return c.json(await getBreakdown(c.var.ctx, c.req.valid('param').id, range, filters, q.by));
-  })
-  .get('/kpis/:id/records', validate('param', KpiParam), validate('query', RecordsQuery), async (c) => {
-    const q = c.req.valid('query');
-    const { range, filters } = splitQuery(q);
-    return c.json(await getRecords(c.var.ctx, c.req.valid('param').id, range, filters, q));
-  })
-  .get('/kpis/:id/export', validate('param', KpiParam), validate('query', ExportQuery), async (c) => {
-    const q = c.req.valid('query');
-    const { range, filters } = splitQuery(q);
-    const id = c.req.valid('param').id;
-    const res = await exportView(c.var.ctx, { ...q, id, range, filters });
-    // Who exported what, within which filters, how many rows (records: the count before streaming).
-    await c.var.auth.audit(c, {
-      action: 'export',
-      target: id,
-      outcome: 'ok',
-      detail: {
-        view: q.view,
-        format: q.format,
-        by: q.by ?? null,
-        part: q.view === 'records' ? q.part : null,
-        range,
-        filters,
-        scope: c.var.principal.assignment ?? null,
-        rows: Number(res.headers.get('X-Row-Count') ?? Number.NaN),
-      },
-    });
-    return res;
-  })
-  .get('/index766', validate('query', IndexQuery), async (c) => {
+  .get(
+    R.kpi.path,
+    R.kpi.guard,
+    knownFilters,
+    validate('param', KpiParam),
+    validate('query', RangeQuery),
+    async (c) => {
+      const { range, filters } = splitQuery(c.req.valid('query'));
+      return c.json(await getKpi(c.var.ctx, c.req.valid('param').id, range, filters));
+    },
+  )
+  .get(
+    R.breakdown.path,
+    R.breakdown.guard,
+    knownFilters,
+    validate('param', KpiParam),
+    validate('query', BreakdownQuery),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { range, filters } = splitQuery(q);
+      return c.json(await getBreakdown(c.var.ctx, c.req.valid('param').id, range, filters, q.by));
+    },
+  )
+  .get(
+    R.records.path,
+    R.records.guard,
+    knownFilters,
+    validate('param', KpiParam),
+    validate('query', RecordsQuery),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { range, filters } = splitQuery(q);
+      return c.json(await getRecords(c.var.ctx, c.req.valid('param').id, range, filters, q));
+    },
+  )
+  .get(
+    R.export.path,
+    R.export.guard,
+    knownFilters,
+    validate('param', KpiParam),
+    validate('query', ExportQuery),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { range, filters } = splitQuery(q);
+      const id = c.req.valid('param').id;
+      const res = await exportView(c.var.ctx, { ...q, id, range, filters });
+      // Who exported what, within which filters, how many rows (records: the count before streaming).
+      await c.var.auth.audit(c, {
+        action: 'export',
+        target: id,
+        outcome: 'ok',
+        detail: {
+          view: q.view,
+          format: q.format,
+          by: q.by ?? null,
+          part: q.view === 'records' ? q.part : null,
+          range,
+          filters,
+          scope: c.var.principal.assignment ?? null,
+          rows: Number(res.headers.get('X-Row-Count') ?? Number.NaN),
+        },
+      });
+      return res;
+    },
+  )
+  .get(R.index766.path, R.index766.guard, knownFilters, validate('query', IndexQuery), async (c) => {
     const q = c.req.valid('query');
     const { range, filters } = splitQuery(q);
     if (!subsystemInScope(c.var.ctx.scope, 'index766'))

@@ -8,11 +8,14 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as oidc from 'openid-client';
+import { z } from 'zod';
+import { sameOriginPath } from '../../common/next.ts';
 import type { AppEnv } from '../app.ts';
 import type { UserRow } from '../auth/accounts.ts';
 import { safeEqual } from '../auth/crypto.ts';
 import { clientAddress } from '../auth/service.ts';
 import type { Env } from '../env.ts';
+import { route } from './route.ts';
 
 const FLOW_COOKIE = 'ioc_oidc';
 const FLOW_PATH = '/api/auth/oidc';
@@ -94,18 +97,9 @@ function unseal(value: string | undefined): Flow | null {
 
 // Helpers ---------------------------------------------------------------------------------------------------------
 
-/** Where to go after sign-in: a same-origin relative path only (never `//host`, `/\host` or an absolute URL). */
+/** Where to go after sign-in: a same-origin relative path only (common/next.ts), else the home page. */
 export function safeNext(next: string | undefined): string {
-  if (!next || next.length > 2000 || !next.startsWith('/') || /^\/[/\\]/.test(next) || /[\s\\]/.test(next))
-    return '/';
-  try {
-    const u = new URL(next, 'http://ioc.invalid');
-    const out = `${u.pathname}${u.search}${u.hash}`;
-    // Dot segments can normalise into `//host` (`/.//evil`): check the path the browser will really follow.
-    return u.origin === 'http://ioc.invalid' && !/^\/[/\\]/.test(out) ? out : '/';
-  } catch {
-    return '/';
-  }
+  return (next && sameOriginPath(next)) || '/';
 }
 
 /** Our callback URL as registered at the provider: IOC_PUBLIC_URL, else the origin the request came to. */
@@ -138,8 +132,28 @@ const claimString = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v.s
 
 // Routes ----------------------------------------------------------------------------------------------------------
 
+const R = {
+  start: route({
+    method: 'get',
+    path: '/api/auth/oidc/start',
+    need: 'public',
+    summary: 'Single sign-on: redirect to the OpenID Connect provider',
+    tag: 'access',
+    query: z.object({ next: z.string().optional() }),
+    errors: { 404: 'Single sign-on is not configured', 503: 'The provider cannot be reached' },
+  }),
+  callback: route({
+    method: 'get',
+    path: CALLBACK_PATH,
+    need: 'public',
+    summary: 'Single sign-on: the provider returns here (sets the session cookie)',
+    tag: 'access',
+    errors: { 404: 'Single sign-on is not configured', 503: 'The provider cannot be reached' },
+  }),
+};
+
 export const oidcRoutes = new Hono<AppEnv>()
-  .get('/auth/oidc/start', async (c) => {
+  .get(R.start.path, R.start.guard, async (c) => {
     const env = c.var.env;
     if (!configured(env)) return refuse(c, 404, 'single sign-on is not configured');
     let config: oidc.Configuration;
@@ -174,7 +188,7 @@ export const oidcRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store');
     return c.redirect(url.href, 302);
   })
-  .get('/auth/oidc/callback', async (c) => {
+  .get(R.callback.path, R.callback.guard, async (c) => {
     const env = c.var.env;
     const auth = c.var.auth;
     if (!configured(env)) return refuse(c, 404, 'single sign-on is not configured');

@@ -1,9 +1,28 @@
 // Reference routes: the unit hierarchy and the agencies, for filters, labels and the map.
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { route } from './route.ts';
+
+const R = {
+  // Also for admins: the scope pickers list units and agencies.
+  units: route({
+    method: 'get',
+    path: '/api/units',
+    need: 'read|admin',
+    summary: 'Administrative units',
+    tag: 'reference',
+  }),
+  agencies: route({
+    method: 'get',
+    path: '/api/agencies',
+    need: 'read|admin',
+    summary: 'Agencies',
+    tag: 'reference',
+  }),
+};
 
 export const referenceRoutes = new Hono<AppEnv>()
-  .get('/units', async (c) =>
+  .get(R.units.path, R.units.guard, async (c) =>
     c.json({
       units: await c.var.ctx.db.query(
         `SELECT u.code, u.name, u.level, u.parent_code AS "parentCode", u.kind, u.lat, u.lon,
@@ -12,7 +31,7 @@ export const referenceRoutes = new Hono<AppEnv>()
       ),
     }),
   )
-  .get('/agencies', async (c) =>
+  .get(R.agencies.path, R.agencies.guard, async (c) =>
     c.json({
       agencies: await c.var.ctx.db.query(
         `SELECT code, name, unit_code AS "unitCode", kind, sector FROM agencies ORDER BY kind, code`,

@@ -1,5 +1,8 @@
 // Request schemas shared by the routes (and, later, the OpenAPI document): query strings are strings.
+import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import type { Db } from '../db/index.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
 import { isValidDate, todayLocal } from '../kpis/period.ts';
 import { DIMENSIONS, FiltersSchema } from '../kpis/types.ts';
@@ -71,3 +74,48 @@ export function splitQuery<T extends { from: string; to: string }>(q: T) {
   );
   return { range: { from, to }, filters };
 }
+
+type Codes = Record<'unit' | 'agency' | 'sector' | 'procedure' | 'indicator', ReadonlySet<string>>;
+const codesCache = new WeakMap<Db, { version: string; codes: Promise<Codes> }>();
+
+/** The codes a filter may name (reference data), cached by the reference data's version. */
+function knownCodes(db: Db): Promise<Codes> {
+  const version = db.versionOf([]);
+  const hit = codesCache.get(db);
+  if (hit?.version === version) return hit.codes;
+  const list = async (sql: string) => new Set((await db.query<{ c: string }>(sql)).map((r) => r.c));
+  const codes = (async () => ({
+    unit: await list('SELECT code AS c FROM units'),
+    agency: await list('SELECT code AS c FROM agencies'),
+    sector: await list(
+      'SELECT sector AS c FROM agencies WHERE sector IS NOT NULL UNION SELECT sector FROM procedures WHERE sector IS NOT NULL',
+    ),
+    procedure: await list('SELECT code AS c FROM procedures'),
+    indicator: await list('SELECT code AS c FROM indicators'),
+  }))();
+  codesCache.set(db, { version, codes });
+  codes.catch(() => codesCache.delete(db));
+  return codes;
+}
+
+/**
+ * A filter naming a code the reference data does not have is a 400 naming it: answering 0 for `unit=99999`
+ * would look like a real zero.
+ */
+export const knownFilters: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const q = c.req.query();
+  const asked = (['unit', 'agency', 'sector', 'procedure', 'indicator'] as const).filter((k) => q[k]);
+  if (asked.length) {
+    const codes = await knownCodes(c.var.ctx.db);
+    const unknown = asked.filter((k) => !codes[k].has(q[k]));
+    if (unknown.length)
+      return c.json(
+        {
+          error: `unknown ${unknown.map((k) => `${k} ${q[k]}`).join(', ')}`,
+          issues: unknown.map((k) => ({ field: k, message: `unknown ${k} code ${q[k]}` })),
+        },
+        400,
+      );
+  }
+  return next();
+};

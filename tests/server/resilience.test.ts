@@ -25,7 +25,7 @@ import { exportView } from '../../server/export/index.ts';
 import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
 import { getKpi } from '../../server/kpis/service.ts';
-import { inspectStore } from '../../server/ops/backup.ts';
+import { backupsDir, inspectStore } from '../../server/ops/backup.ts';
 import { loadReferenceIfPresent, openStore, registryFrom } from '../../server/store.ts';
 import { FIXTURES, Q1 } from './helpers.ts';
 
@@ -226,16 +226,18 @@ describe('backup and restore while serving', () => {
     expect(res.status).toBe(200);
     const b = (await res.json()) as {
       name: string;
-      path: string;
+      path?: string;
       bytes: number;
       rows: Record<string, number>;
     };
     await loading;
     expect(b.name).toMatch(/^ioc-\d{8}-\d{6}\.duckdb$/);
-    const inBackup = await inspectStore(b.path);
+    expect(b.path).toBeUndefined(); // no server path in an answer
+    const backupPath = join(backupsDir(dir), b.name);
+    const inBackup = await inspectStore(backupPath);
     expect(inBackup).toEqual(b.rows);
     expect([n0, n0 + 100_000]).toContain(inBackup.documents);
-    expect(statSync(b.path).mode & 0o777).toBe(0o444);
+    expect(statSync(backupPath).mode & 0o777).toBe(0o444);
     console.log(
       `backup while loading: ${Math.round(backupMs)} ms, ${b.bytes} bytes, documents ${inBackup.documents}`,
     );

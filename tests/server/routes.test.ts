@@ -144,9 +144,10 @@ describe('errors', () => {
       const k = await getJson(app, `/api/kpis/${encodeURIComponent(evil)}`);
       expect([400, 404]).toContain(k.status);
     }
-    // A syntactically valid but unknown code is a literal: it matches nothing.
+    // A syntactically valid but unknown code is refused by name (a 0 would look like a real zero).
     const lit = await getJson(app, `/api/kpis/direction.documents_total?${Q1}&agency=SNV--`);
-    expect(lit.body.value).toBe(0);
+    expect(lit.status).toBe(400);
+    expect(lit.body.error).toBe('unknown agency SNV--');
     expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n).toBe(before);
   });
 

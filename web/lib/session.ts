@@ -2,6 +2,7 @@
 // what a 401 means where it lands: the desk pages go to /login, the wall shows its own notice (never a login).
 import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
+import { sameOriginPath } from '../../common/next.ts';
 import { ApiError, client, ok, sendJson, setCsrf } from './api.ts';
 
 export type Permission = 'read' | 'export' | 'feeds.read' | 'feeds.push' | 'admin' | 'audit.read';
@@ -123,9 +124,9 @@ export function loginHref(loc: { pathname: string; search: string; hash?: string
   return next === '/' || next.startsWith('/login') ? '/login' : `/login?next=${encodeURIComponent(next)}`;
 }
 
-/** Only our own paths (never `//host` or a scheme) are followed after sign-in. */
+/** Only our own paths are followed after sign-in: the server's rule (common/next.ts), one for both. */
 export function safeNext(next: string | null | undefined): string | null {
-  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
+  return next ? sameOriginPath(next) : null;
 }
 
 let lastDemoReset = 0;

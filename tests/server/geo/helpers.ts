@@ -86,9 +86,19 @@ export function geoApp(db: Db) {
   return new Hono<AppEnv>()
     .use('*', async (c, next) => {
       c.set('ctx', { db, registry: undefined as never, archiveDir: '', startedAt: new Date() });
+      // The route checks its permission: a reader.
+      c.set('principal', {
+        kind: 'demo',
+        id: null,
+        name: 'test',
+        displayName: 'test',
+        roles: ['leader'],
+        permissions: new Set(['read']),
+        viaCookie: false,
+      });
       await next();
     })
-    .route('/api', geoRoutes);
+    .route('/', geoRoutes);
 }
 
 export const polys = (f: UnitFeature): MultiPoly => toMultiPoly(f.geometry);

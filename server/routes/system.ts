@@ -1,0 +1,39 @@
+// Health (for load balancers: GET and HEAD) and the web app's configuration. Public.
+import { Hono } from 'hono';
+import type { AppEnv } from '../app.ts';
+import { route } from './route.ts';
+
+const R = {
+  health: route({
+    method: 'get',
+    path: '/api/health',
+    need: 'public',
+    summary: 'Server status, DuckDB version, KPI count (HEAD for load balancers)',
+    tag: 'system',
+  }),
+  config: route({
+    method: 'get',
+    path: '/api/config',
+    need: 'public',
+    summary: 'Map tile URL, mode and sign-in options for the web app',
+    tag: 'system',
+  }),
+};
+
+export const systemRoutes = new Hono<AppEnv>()
+  .get(R.health.path, R.health.guard, (c) =>
+    c.json({
+      status: 'ok',
+      version: c.var.ctx.db.version,
+      startedAt: c.var.ctx.startedAt.toISOString(),
+      kpis: c.var.ctx.registry.kpis.size,
+    }),
+  )
+  .get(R.config.path, R.config.guard, (c) =>
+    c.json({
+      tileUrl: c.var.env.IOC_TILE_URL ?? null,
+      demo: c.var.env.IOC_MODE === 'demo',
+      mode: c.var.env.IOC_MODE,
+      oidc: !!c.var.env.IOC_OIDC_ISSUER,
+    }),
+  );
