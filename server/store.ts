@@ -61,9 +61,9 @@ export async function loadReferenceIfPresent(db: Db, dataDir: string): Promise<b
   return true;
 }
 
-export async function registryFrom(db: Db, registryFile?: string): Promise<Registry> {
+export async function registryFrom(db: Db): Promise<Registry> {
   const indicators = await db.query<IndicatorRow>(
     'SELECT code, name_vi, name_en, subsystem, unit, aggregation, reporting_level, direction FROM indicators ORDER BY code',
   );
-  return buildRegistry(indicators, registryFile);
+  return buildRegistry(indicators);
 }

@@ -1,22 +1,26 @@
 // Who is asking: a signed-in user, a wall device, a feed source, the console (ops token) or the demo visitor;
 // what they may do (permissions from their roles) and what they may see (their scope, resolved for the engine).
 import { z } from 'zod';
+import {
+  PERMISSIONS,
+  type Permission,
+  type ScopeAssignment as ScopeAssignmentShape,
+} from '../../common/vocabulary.ts';
 import type { Db } from '../db/index.ts';
 import type { Scope } from '../kpis/engine.ts';
 
-export const PERMISSIONS = ['read', 'export', 'feeds.read', 'feeds.push', 'admin', 'audit.read'] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission };
 
 const code = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/);
-/** A scope as assigned to a user or a device: omitted lists mean "no limit on that axis". */
+/** A scope as assigned to a user or a device (common/vocabulary.ts), validated. */
 export const ScopeAssignment = z
   .object({
     units: z.array(code).max(200).optional(),
     sectors: z.array(code).max(100).optional(),
     subsystems: z.array(code).max(50).optional(),
   })
-  .strict();
-export type ScopeAssignment = z.infer<typeof ScopeAssignment>;
+  .strict() satisfies z.ZodType<ScopeAssignmentShape>;
+export type ScopeAssignment = ScopeAssignmentShape;
 
 export interface Principal {
   kind: 'user' | 'device' | 'source' | 'ops' | 'demo' | 'anonymous';

@@ -1,5 +1,5 @@
 // Console lines for loads: one per delivery, numbers through the product's one formatter.
-import { formatNumber } from '../../web/lib/format.ts';
+import { formatNumber } from '../../common/format.ts';
 
 import type { FolderFile } from '../feeds/folder.ts';
 import type { LoadReport } from '../feeds/loader.ts';

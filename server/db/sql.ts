@@ -1,6 +1,16 @@
 // Quoting for the few places where SQL text must carry a constant that cannot be a bound value (a file path in
 // read_csv/COPY, a column name, registry text compiled into a measure). Request input never reaches these.
 
+import { VN_UTC_OFFSET_HOURS } from '../../common/vn-time.ts';
+
+/** A local (Vietnam clock) TIMESTAMP expression as the instant it names (common/vn-time.ts's shift). */
+export const fromVnLocalSql = (ts: string) =>
+  `CAST((${ts}) - INTERVAL ${VN_UTC_OFFSET_HOURS} HOUR AS TIMESTAMPTZ)`;
+
+/** An instant (TIMESTAMPTZ) as its Vietnam wall-clock TIMESTAMP. */
+export const toVnLocalSql = (ts: string) =>
+  `(CAST((${ts}) AS TIMESTAMP) + INTERVAL ${VN_UTC_OFFSET_HOURS} HOUR)`;
+
 /** A SQL string literal. */
 export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 

@@ -1,6 +1,7 @@
 // The "Định nghĩa - Definitions" sheet: what the numbers are, from the registry record itself (formula parts,
 // source feeds), and what was asked (filters, period, view, row limit) with the as-of and generation times.
-import type { Kpi, Measure } from '../kpis/types.ts';
+import { indexFormula } from '../kpis/index766.ts';
+import { type Kpi, KpiSchema, type Measure } from '../kpis/types.ts';
 import type { DefinitionRow } from './xlsx.ts';
 
 export interface DefinitionInput {
@@ -31,6 +32,7 @@ export function definitionRows(d: DefinitionInput): DefinitionRow[] {
   const filters = Object.entries(d.filters)
     .map(([f, v]) => `${f}=${v}`)
     .join('; ');
+  if (k.kind === 'index') return indexDefinitionRows(d);
   const formula = k.denominator
     ? k.show === 'numerator'
       ? L('Tử số (trên mẫu số)', 'Numerator (of the denominator)')
@@ -60,5 +62,40 @@ export function definitionRows(d: DefinitionInput): DefinitionRow[] {
     },
     { label: L('Số liệu đến', 'Data as of'), value: d.asOf ?? '—' },
     { label: L('Thời điểm tạo tệp', 'Generated at'), value: d.generatedAt.toISOString() },
+  ];
+}
+
+/** A QĐ 766 record: its method and each indicator's numerator, denominator and points. */
+function indexDefinitionRows(d: DefinitionInput): DefinitionRow[] {
+  const vi = d.lang === 'vi';
+  const L = (a: string, b: string) => (vi ? a : b);
+  const f = indexFormula(d.kpi.id);
+  return [
+    { label: L('Mã chỉ số', 'KPI id'), value: d.kpi.id },
+    { label: L('Tên chỉ số', 'Name'), value: d.kpi.name[d.lang] },
+    { label: L('Phương pháp', 'Method'), value: f.method },
+    { label: L('Điểm mỗi chỉ tiêu', 'Points per indicator'), value: f.points },
+    ...f.components.flatMap((c) => [
+      {
+        label: `${c.name[d.lang]} (${c.max} ${L('điểm', 'points')}, ${L('đủ điểm từ', 'full at')} ${c.fullAt * 100} %)`,
+        value: `${c.numerator ? describeMeasure(KpiSchema.shape.numerator.parse(c.numerator)) : '—'} ÷ ${
+          c.denominator ? describeMeasure(KpiSchema.shape.numerator.parse(c.denominator)) : '—'
+        }`,
+      },
+    ]),
+    ...f.noData.map((n) => ({
+      label: `${n.name[d.lang]} (${n.max} ${L('điểm', 'points')})`,
+      value: L('Chưa có dữ liệu (ngoài tổng điểm)', 'No data (outside the partial total)'),
+    })),
+    {
+      label: L('Bộ lọc', 'Filters'),
+      value:
+        Object.entries(d.filters)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('; ') || L('(không)', '(none)'),
+    },
+    { label: L('Kỳ', 'Period'), value: `${d.from} – ${d.to}` },
+    { label: L('Dạng xem', 'View'), value: d.view },
+    { label: L('Số dòng', 'Rows'), value: d.rows },
   ];
 }

@@ -30,6 +30,8 @@ export interface ExportRequest {
   limit?: number;
   lang: Lang;
   csvStyle: CsvStyle;
+  /** The CSV formula guard (default on); `off` for scripts that read the cells as data. */
+  csvGuard?: 'on' | 'off';
 }
 
 const CONTENT_TYPE: Record<ExportFormat, string> = {
@@ -139,9 +141,27 @@ export async function exportView(ctx: KpiContext, q: ExportRequest): Promise<Res
       limit: q.limit,
     });
 
+  const csvOpts = { guard: q.csvGuard !== 'off' };
+  // Parquet carries what the file is, as key-value metadata: the definition, the period and the filters.
+  const meta: Record<string, string> = {
+    'ioc.kpi': kpi.id,
+    'ioc.name': kpi.name.vi,
+    'ioc.unit': kpi.unit,
+    'ioc.definition': JSON.stringify({
+      numerator: kpi.numerator,
+      denominator: kpi.denominator ?? null,
+      scale: kpi.scale,
+    }),
+    'ioc.view':
+      q.view === 'breakdown' ? `breakdown:${q.by}` : q.view === 'records' ? `records:${q.part}` : 'value',
+    'ioc.from': q.range.from,
+    'ioc.to': q.range.to,
+    'ioc.filters': JSON.stringify(q.filters),
+    'ioc.asOf': answer.asOf ?? '',
+  };
   if (q.view !== 'records') {
     const bd = q.view === 'breakdown' ? await getBreakdown(ctx, q.id, q.range, q.filters, q.by!) : undefined;
-    const table = bd ? breakdownTable(bd, q.lang) : valueTable(answer, q.lang);
+    const table = bd ? breakdownTable(bd, q.lang, q.format !== 'parquet') : valueTable(answer, q.lang);
     const rows: Row[] = [];
     for await (const c of table.chunks) rows.push(...c);
     headers['X-Row-Count'] = String(rows.length);
@@ -153,11 +173,12 @@ export async function exportView(ctx: KpiContext, q: ExportRequest): Promise<Res
       })(),
     };
     if (q.format === 'parquet')
-      return new Response(await parquetOfRows(ctx.db, table.columns, rows), { headers });
+      return new Response(await parquetOfRows(ctx.db, table.columns, rows, meta), { headers });
     if (q.format === 'csv')
-      return new Response(csvHeader(table.columns, q.csvStyle) + csvRows(rows, table.columns, q.csvStyle), {
-        headers,
-      });
+      return new Response(
+        csvHeader(table.columns, q.csvStyle) + csvRows(rows, table.columns, q.csvStyle, csvOpts),
+        { headers },
+      );
     return new Response(
       xlsxStream(again, defs(rows.length), q.lang, () => undefined),
       { headers },
@@ -168,7 +189,8 @@ export async function exportView(ctx: KpiContext, q: ExportRequest): Promise<Res
   const count = await recordsCount(ctx, req);
   const { sql, params } = recordsQuery(ctx, req);
   headers['X-Row-Count'] = String(count.rows);
-  if (q.format === 'parquet') return new Response(await parquetOfQuery(ctx.db, sql, params), { headers });
+  if (q.format === 'parquet')
+    return new Response(await parquetOfQuery(ctx.db, sql, params, meta), { headers });
   const rs = await streamQuery(ctx.db, sql, params);
   const columns = recordColumns(rs.names, rs.types, q.lang);
   const it = rs.chunks[Symbol.asyncIterator]();
@@ -176,7 +198,7 @@ export async function exportView(ctx: KpiContext, q: ExportRequest): Promise<Res
     const body = pullStream(
       csvHeader(columns, q.csvStyle),
       it,
-      (rows) => csvRows(rows, columns, q.csvStyle),
+      (rows) => csvRows(rows, columns, q.csvStyle, csvOpts),
       '',
       rs.close,
     );

@@ -12,10 +12,10 @@ import type { Column, ColumnKind } from './table.ts';
 
 const DUCK_TYPE: Record<ColumnKind, string> = {
   text: 'VARCHAR',
-  integer: 'DOUBLE',
+  integer: 'BIGINT',
   decimal: 'DOUBLE',
   percent: 'DOUBLE',
-  vnd: 'DOUBLE',
+  vnd: 'BIGINT',
   boolean: 'BOOLEAN',
   date: 'DATE',
   datetime: 'TIMESTAMPTZ',
@@ -28,12 +28,20 @@ export async function parquetOfQuery(
   db: Db,
   sql: string,
   params: Params,
+  /** Key-value metadata of the file (the definition, the period, the filters). */
+  meta: Record<string, string> = {},
 ): Promise<ReadableStream<Uint8Array>> {
+  const kv = Object.entries(meta)
+    .map(([k, v]) => `${lit(k)}: ${lit(v)}`)
+    .join(', ');
   const dir = await mkdtemp(join(tmpdir(), 'ioc-export-'));
   const file = join(dir, 'out.parquet');
   try {
     await db.withConnection((c) =>
-      c.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`, bind(sql, params)),
+      c.run(
+        `COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd${kv ? `, KV_METADATA {${kv}}` : ''})`,
+        bind(sql, params),
+      ),
     );
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
@@ -49,6 +57,7 @@ export async function parquetOfRows(
   db: Db,
   columns: Column[],
   rows: Row[],
+  meta: Record<string, string> = {},
 ): Promise<ReadableStream<Uint8Array>> {
   const dir = await mkdtemp(join(tmpdir(), 'ioc-export-'));
   const src = join(dir, 'rows.ndjson');
@@ -64,6 +73,7 @@ export async function parquetOfRows(
       db,
       `SELECT * FROM read_json($src, format = 'newline_delimited', columns = ${spec})`,
       { src },
+      meta,
     );
   } finally {
     // The COPY has read the NDJSON by now; the Parquet file goes with its stream.

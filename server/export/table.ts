@@ -1,12 +1,13 @@
 // The one shape every export writer reads: typed columns with headers in the UI language, and rows arriving in
 // chunks (a whole answer in one chunk, or a records stream chunk by chunk). Writers never see a KPI.
-import { hasMessage, translate } from '../../web/lib/i18n.ts';
+import { hasMessage, translate } from '../../common/messages.ts';
+import { type Lang, valueKind as unitKind } from '../../common/vocabulary.ts';
 import type { Row } from '../db/index.ts';
 import type { BreakdownAnswer } from '../kpis/service.ts';
 import type { KpiAnswer } from '../kpis/types.ts';
 import { TIME_DIMENSIONS } from '../kpis/types.ts';
 
-export type Lang = 'vi' | 'en';
+export type { Lang };
 
 /**
  * How a column is written: numbers stay numbers (the kind picks the display format), dates become dates in XLSX and
@@ -27,12 +28,9 @@ export interface Table {
 
 const L = (lang: Lang, vi: string, en: string) => (lang === 'vi' ? vi : en);
 
-/** The kind of a KPI value by the KPI's unit: percent values are already × 100 (35.6 means 35,6 %). */
+/** The kind of a KPI value by the KPI's unit (common/vocabulary.ts: `percent` and `%` are percentages). */
 export function valueKind(unit: string): ColumnKind {
-  if (unit === 'percent') return 'percent';
-  if (unit === 'count') return 'integer';
-  if (unit === 'vnd') return 'vnd';
-  return 'decimal';
+  return unitKind(unit);
 }
 
 async function* once(rows: Row[]): AsyncIterable<Row[]> {
@@ -49,7 +47,7 @@ const PERIODS = {
 /** A KPI answer as a table: one row per period the card shows (the period itself and its comparisons). */
 export function valueTable(a: KpiAnswer, lang: Lang): Table {
   const vk = valueKind(a.unit);
-  const partKind: ColumnKind = a.unit === 'percent' || a.unit === 'count' ? 'integer' : vk;
+  const partKind: ColumnKind = vk === 'percent' || vk === 'integer' ? 'integer' : vk;
   const cur = { from: a.from, to: a.to, value: a.value, numerator: a.numerator, denominator: a.denominator };
   const rows = (Object.keys(PERIODS) as (keyof typeof PERIODS)[]).map((k) => {
     const p = k === 'current' ? cur : a[k];
@@ -83,9 +81,14 @@ const STATUS: Record<string, [string, string]> = {
 };
 
 /** A breakdown (a ranking, or a trend when `by` is a time grain) as a table, in the order the view shows. */
-export function breakdownTable(a: BreakdownAnswer, lang: Lang): Table {
+export function breakdownTable(
+  a: BreakdownAnswer,
+  lang: Lang,
+  /** Status in words (spreadsheets); false keeps the API's codes (Parquet). */
+  words = true,
+): Table {
   const vk = valueKind(a.unit);
-  const partKind: ColumnKind = a.unit === 'percent' || a.unit === 'count' ? 'integer' : vk;
+  const partKind: ColumnKind = vk === 'percent' || vk === 'integer' ? 'integer' : vk;
   const time = (TIME_DIMENSIONS as readonly string[]).includes(a.by);
   const columns: Column[] = [
     time
@@ -96,6 +99,15 @@ export function breakdownTable(a: BreakdownAnswer, lang: Lang): Table {
     { key: 'numerator', header: L(lang, 'Tử số', 'Numerator'), kind: partKind },
     { key: 'denominator', header: L(lang, 'Mẫu số', 'Denominator'), kind: partKind },
     { key: 'samePeriodLastYear', header: L(lang, 'Cùng kỳ năm trước', 'Same period last year'), kind: vk },
+    ...(vk === 'percent'
+      ? [
+          {
+            key: 'changePoints',
+            header: L(lang, 'Thay đổi so với cùng kỳ (điểm %)', 'Change vs last year (points)'),
+            kind: 'decimal' as const,
+          },
+        ]
+      : []),
     {
       key: 'change',
       header: L(lang, 'Thay đổi so với cùng kỳ (%)', 'Change vs last year (%)'),
@@ -103,7 +115,9 @@ export function breakdownTable(a: BreakdownAnswer, lang: Lang): Table {
     },
     { key: 'status', header: L(lang, 'Đánh giá', 'Status'), kind: 'text' },
   ];
-  const rows = a.rows.map((r) => ({ ...r, status: STATUS[r.status]?.[lang === 'vi' ? 0 : 1] ?? r.status }));
+  const rows = words
+    ? a.rows.map((r) => ({ ...r, status: STATUS[r.status]?.[lang === 'vi' ? 0 : 1] ?? r.status }))
+    : a.rows;
   return { columns, chunks: once(rows) };
 }
 

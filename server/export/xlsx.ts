@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { vnWallClock } from '../../common/vn-time.ts';
 import type { Row } from '../db/index.ts';
 import type { Column, ColumnKind, Table } from './table.ts';
 
@@ -32,7 +33,6 @@ const WIDTH: Record<ColumnKind, number> = {
 };
 
 /** Vietnam is UTC+7 all year: Excel has no time zones, so instants are written as Vietnam wall-clock time. */
-const VN_OFFSET_MS = 7 * 3_600_000;
 
 function cellValue(v: unknown, kind: ColumnKind): ExcelJS.CellValue {
   if (v === null || v === undefined) return null;
@@ -40,7 +40,7 @@ function cellValue(v: unknown, kind: ColumnKind): ExcelJS.CellValue {
     if (kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00Z`);
     if (kind === 'datetime') {
       const t = Date.parse(v);
-      if (!Number.isNaN(t)) return new Date(t + VN_OFFSET_MS);
+      if (!Number.isNaN(t)) return vnWallClock(t);
     }
     // A plain string value: exceljs writes it as text (inline), so "=HYPERLINK(...)" stays inert.
     return v.normalize('NFC');

@@ -1,6 +1,6 @@
 // Value kinds of FEEDS.md v1 and their parsers as SQL expressions: a million-row file is validated by
 // DuckDB in one pass, never walked row by row in JavaScript.
-import { sqlString } from '../db/sql.ts';
+import { fromVnLocalSql, sqlString } from '../db/sql.ts';
 
 export type ReferenceTable = 'agencies' | 'units' | 'procedures' | 'indicators';
 
@@ -47,7 +47,7 @@ export function storageType(t: FieldKind): string {
 const q = sqlString;
 
 /** Local wall-clock TIMESTAMP (Asia/Ho_Chi_Minh, fixed UTC+7 since 1975) → UTC instant. */
-const fromLocal = (ts: string) => `CAST((${ts}) - INTERVAL 7 HOUR AS TIMESTAMPTZ)`;
+const fromLocal = fromVnLocalSql;
 
 const ISO_LOCAL = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
 const ISO_OFFSET = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)? ?(Z|[+-]\d{2}(:?\d{2})?)`;

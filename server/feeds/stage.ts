@@ -1,7 +1,7 @@
 // Reading one delivery into DuckDB and validating it in SQL: the part shared by feeds and reference data.
 // Result: temp tables `parsed` (rec, r_<field> raw text, <field> typed value) and `bad` (one row per fault).
 import type { Tx } from '../db/index.ts';
-import { sqlIdent, sqlString } from '../db/sql.ts';
+import { fromVnLocalSql, sqlIdent, sqlString } from '../db/sql.ts';
 import { type FieldSpec, invalidReason, nativeTypes, parseSql, storageType } from './fields.ts';
 
 export const FORMATS = ['csv', 'ndjson', 'json', 'parquet'] as const;
@@ -139,7 +139,7 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
     } else if (col.type === 'TIMESTAMP' && f.type.kind === 'timestamp') {
       // A zone-less timestamp column is local time, as in the text forms.
       inner.push(`${col.expr} AS ${r}`);
-      parsed = `CAST(${r} - INTERVAL 7 HOUR AS TIMESTAMPTZ)`;
+      parsed = fromVnLocalSql(r);
     } else {
       inner.push(`nullif(trim(${nfcSql(`CAST(${col.expr} AS VARCHAR)`)}), '') AS ${r}`);
       parsed = parseSql(f.type, r);

@@ -1,6 +1,8 @@
 // The KPI engine: compiles a KPI record + filters + periods (+ a breakdown) into ONE bound SQL query.
 // Every KPI, breakdown, records page and export goes through filterSql(): the single place where role-based
 // scoping is checked (ScopeError → 403) and applied.
+
+import { applicableFilters as applicableFiltersOf } from '../../common/vocabulary.ts';
 import type { Db, Params } from '../db/index.ts';
 import { addDays, localEndExclusive, localStart, type Range } from './period.ts';
 import { SOURCE_DEFS, sourceDimensions } from './sources.ts';
@@ -285,32 +287,15 @@ export function kpiDimensions(kpi: Kpi): Dimension[] {
   return kpi.kind === 'catalogue' ? common : [...common, ...TIME_DIMENSIONS];
 }
 
-const FILTER_DIM: Record<keyof Filters, Dimension> = {
-  unit: 'district',
-  agency: 'agency',
-  sector: 'sector',
-  procedure: 'procedure',
-  indicator: 'indicator',
-};
-
 /**
- * The filters a KPI's sources can take, for views showing many KPIs at once (the overview): a sector filter
- * leaves the reported indicators whole rather than failing the page, and the answer names what it ignored.
+ * The filters a KPI's sources can take, for views showing many KPIs at once (the overview): the rule of
+ * common/vocabulary.ts, the same the web's cards follow.
  */
 export function applicableFilters(
   kpi: Kpi,
   filters: Filters,
 ): { applied: Filters; ignored: (keyof Filters)[] } {
-  const dims = kpiDimensions(kpi);
-  const catalogue = [kpi.numerator, kpi.denominator].every((m) => !m || m.source === 'procedures');
-  const applied: Filters = {};
-  const ignored: (keyof Filters)[] = [];
-  for (const [k, v] of Object.entries(filters) as [keyof Filters, string | undefined][]) {
-    if (v === undefined) continue;
-    if (dims.includes(FILTER_DIM[k]) || (k === 'unit' && catalogue)) applied[k] = v;
-    else ignored.push(k);
-  }
-  return { applied, ignored };
+  return applicableFiltersOf({ dimensions: kpiDimensions(kpi), kind: kpi.kind }, filters);
 }
 
 /**

@@ -16,14 +16,6 @@ export const GROUPS = [
   'satisfaction',
 ] as const;
 export type Group = (typeof GROUPS)[number];
-export const GROUP_MAX: Record<Group, number> = {
-  transparency: 18,
-  progress: 20,
-  online: 12,
-  payment: 10,
-  digitisation: 22,
-  satisfaction: 18,
-};
 
 export const TIERS = [
   { min: 90, vi: 'Xuất sắc', en: 'Excellent' },
@@ -199,6 +191,44 @@ const UNSATISFIED: Component = {
   num: d(`s.satisfaction = 'unsatisfied'`, 'completed_at'),
   den: d('s.satisfaction IS NOT NULL', 'completed_at'),
 };
+
+/** How an index record is computed, as the registry publishes it (GET /api/kpis, the definitions sheet). */
+export interface IndexFormula {
+  method: string;
+  /** Points of an indicator: max × min(1, rate ÷ fullAt), rate = numerator ÷ denominator. */
+  points: string;
+  components: {
+    id: string;
+    group: Group;
+    name: { vi: string; en: string };
+    max: number;
+    fullAt: number;
+    numerator: MeasureInput | null;
+    denominator: MeasureInput | null;
+  }[];
+  /** Indicators the feeds cannot measure: shown as "no data", their points outside the partial total. */
+  noData: { group: Group; max: number; name: { vi: string; en: string } }[];
+}
+
+/** The formula of `index766.<key>`: one group's indicators, or every group's for the total. */
+export function indexFormula(kpiId: string): IndexFormula {
+  const key = kpiId.replace(/^index766\./, '');
+  const inGroup = (g: Group) => key === 'total' || key === g;
+  return {
+    method: METHODOLOGY,
+    points: 'max × min(1, (numerator ÷ denominator) ÷ fullAt)',
+    components: COMPONENTS.filter((c) => inGroup(c.group)).map((c) => ({
+      id: c.id,
+      group: c.group,
+      name: c.name,
+      max: c.max,
+      fullAt: c.fullAt,
+      numerator: c.num ?? null,
+      denominator: c.den ?? null,
+    })),
+    noData: NO_DATA.filter((n) => inGroup(n.group)),
+  };
+}
 
 export interface IndexScore {
   total: number | null;

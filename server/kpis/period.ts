@@ -1,5 +1,8 @@
 // Calendar arithmetic for KPI periods, on local dates (Asia/Ho_Chi_Minh, a fixed UTC+7 since 1975).
 // A range [from, to] of local dates becomes the UTC instants [from 00:00+07, to+1 00:00+07).
+import { localStart } from '../../common/vn-time.ts';
+
+export { localStart, todayLocal } from '../../common/vn-time.ts';
 
 export interface Range {
   from: string; // YYYY-MM-DD, inclusive
@@ -64,26 +67,13 @@ export function comparisons(r: Range): Comparisons {
   };
 }
 
-/** The UTC instant where a local date starts, as an ISO string DuckDB casts to TIMESTAMPTZ. */
-export function localStart(d: string): string {
-  return `${d}T00:00:00+07:00`;
-}
-
 /** Exclusive end instant of an inclusive local range end. */
 export function localEndExclusive(d: string): string {
   return localStart(addDays(d, 1));
 }
 
-/** Today's local date in Asia/Ho_Chi_Minh. */
-export function todayLocal(now = new Date()): string {
-  return fromUtcMs(now.getTime() + 7 * 3_600_000).slice(0, 10);
-}
-
-export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-export function isValidDate(d: string): boolean {
-  return DATE_RE.test(d) && fromUtcMs(toUtcMs(d)) === d;
-}
+/** A real calendar date YYYY-MM-DD (common/period.ts's rule). */
+export { isDate as isValidDate } from '../../common/period.ts';
 
 export type Grain = 'day' | 'month' | 'quarter' | 'year';
 

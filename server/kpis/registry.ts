@@ -1,8 +1,7 @@
-// The 12 subsystems and their KPIs as data (SUBSYSTEMS.md). Another province edits this file (or points
-// IOC_REGISTRY at a JSON file of the same shape); the engine has no KPI-specific code.
+// The 12 subsystems and their KPIs as data (SUBSYSTEMS.md). Another province edits this file; the engine has no
+// KPI-specific code.
 // Reported indicators become KPIs `<subsystem>.<indicator_code>` from the indicators reference table.
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { sqlString } from '../db/sql.ts';
 import {
   type Kpi,
@@ -138,7 +137,6 @@ export const STATIC_KPIS: KpiInput[] = [
     kind: 'flow',
     numerator: docs(),
     feeds: ['documents'],
-    headline: true,
   },
   {
     id: 'direction.documents_outgoing',
@@ -253,7 +251,6 @@ export const STATIC_KPIS: KpiInput[] = [
     kind: 'flow',
     numerator: dossiersBy('received_at'),
     feeds: ['dossiers'],
-    headline: true,
   },
   {
     id: 'services.dossiers_completed',
@@ -594,24 +591,15 @@ export interface Registry {
   subsystems: Subsystem[];
 }
 
-/** Build the registry: static KPIs (or IOC_REGISTRY's), the 766 scores, and one KPI per reported indicator. */
-export function buildRegistry(indicators: IndicatorRow[], registryFile?: string): Registry {
-  let statics = STATIC_KPIS;
-  let subsystems = SUBSYSTEMS;
-  if (registryFile) {
-    const custom = z
-      .object({ kpis: z.array(z.unknown()), subsystems: z.array(z.unknown()) })
-      .parse(JSON.parse(readFileSync(registryFile, 'utf8')));
-    statics = custom.kpis as KpiInput[];
-    subsystems = custom.subsystems as typeof SUBSYSTEMS;
-  }
+/** Build the registry: the static KPIs, the 766 scores, and one KPI per reported indicator. */
+export function buildRegistry(indicators: IndicatorRow[]): Registry {
   const kpis = new Map<string, Kpi>();
-  for (const k of [...statics, ...INDEX_KPIS, ...indicators.map(indicatorKpi)]) {
+  for (const k of [...STATIC_KPIS, ...INDEX_KPIS, ...indicators.map(indicatorKpi)]) {
     const parsed = KpiSchema.parse(k);
     kpis.set(parsed.id, parsed);
   }
   return {
     kpis,
-    subsystems: subsystems.map((s) => SubsystemSchema.parse(s)).sort((a, b) => a.order - b.order),
+    subsystems: SUBSYSTEMS.map((s) => SubsystemSchema.parse(s)).sort((a, b) => a.order - b.order),
   };
 }

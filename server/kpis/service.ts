@@ -1,5 +1,7 @@
 // KPI answers for routes, the CLI and exports alike: value + comparisons + target + status + freshness,
 // breakdowns and records. Plain functions over the engine; answers cached by the store's data version.
+
+import { valueKind, worstStatus } from '../../common/vocabulary.ts';
 import type { Db } from '../db/index.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
 import { type FeedStatus, readFeedState, withStaleness } from '../feeds/status.ts';
@@ -20,7 +22,7 @@ import {
 import { type IndexScore, index766 } from './index766.ts';
 import { buckets, comparisons, type Grain, localEndExclusive, type Range } from './period.ts';
 import type { Registry } from './registry.ts';
-import { changePct, statusOf } from './status.ts';
+import { changePct, changePoints, statusOf } from './status.ts';
 import type {
   BreakdownRow,
   Dimension,
@@ -228,6 +230,7 @@ export async function getKpi(
         samePeriodLastYear: pv('samePeriodLastYear'),
         yearToDate: ytd,
         change: changePct(cur.value, pv('samePeriodLastYear').value),
+        changePoints: changePoints(kpi.unit, cur.value, pv('samePeriodLastYear').value),
         target,
         targetProgress: target && progressBase !== null ? progressBase / target : null,
         status: statusOf(kpi, annualFlow ? progressBase : cur.value, target, share),
@@ -298,6 +301,23 @@ export async function getBreakdown(
     `bd:${id}:${by}:${JSON.stringify([range, filters, ctx.scope])}`,
     async () => {
       let rows: BreakdownRow[];
+      // Rows are judged against the target the card uses: the indicator's plan for the period's year (a unit's own
+      // plan when it has one); a province-wide plan judges a unit's rate, never a unit's count.
+      const cardTarget = await targetFor(ctx, kpi, filters, +range.to.slice(0, 4));
+      const unitTargets =
+        kpi.indicator && (by === 'district' || by === 'commune')
+          ? new Map(
+              (
+                await ctx.db.query<{ unit_code: string; target: number }>(
+                  'SELECT unit_code, target FROM targets WHERE indicator_code = $i AND year = $y',
+                  { i: kpi.indicator, y: +range.to.slice(0, 4) },
+                )
+              ).map((t) => [t.unit_code, t.target]),
+            )
+          : undefined;
+      const rate = valueKind(kpi.unit) === 'percent';
+      const targetOf = (key: string | null): number | null =>
+        (key !== null ? unitTargets?.get(key) : undefined) ?? (rate || !kpi.indicator ? cardTarget : null);
       if ((TIME_DIMENSIONS as readonly string[]).includes(by)) {
         // A trend: one branch per bucket (stocks are evaluated at each bucket's end), with last year's bucket beside it.
         const bs = buckets(range, by as Grain);
@@ -312,7 +332,7 @@ export async function getBreakdown(
         rows = bs.map((r) => {
           const c = cells.find((x) => x.period === r.from);
           const l = cells.find((x) => x.period === `ly:${r.from}`);
-          return row(kpi, r.from, r.from, c, l?.value ?? null);
+          return row(kpi, r.from, r.from, c, l?.value ?? null, targetOf(null));
         });
       } else {
         const cmp = comparisons(range);
@@ -333,7 +353,7 @@ export async function getBreakdown(
         rows = keys.map((k) => {
           const c = cells.find((x) => x.period === 'cur' && x.key === k);
           const l = cells.find((x) => x.period === 'ly' && x.key === k);
-          const r = row(kpi, k, k === null ? null : (names.get(k) ?? k), c, l?.value ?? null);
+          const r = row(kpi, k, k === null ? null : (names.get(k) ?? k), c, l?.value ?? null, targetOf(k));
           // A unit without any row is "no data" for ratios, 0 for counts.
           return c ? r : { ...r, value: cellValue(kpi, null, null), numerator: null, denominator: null };
         });
@@ -351,9 +371,10 @@ function row(
   label: string | null,
   c: { value: number | null; numerator: number | null; denominator: number | null } | undefined,
   ly: number | null,
+  target: number | null,
 ): BreakdownRow {
   const value = c?.value ?? null;
-  const status: Status = statusOf(kpi, value, kpi.target ?? null);
+  const status: Status = statusOf(kpi, value, target);
   return {
     key,
     label,
@@ -362,6 +383,7 @@ function row(
     denominator: c?.denominator ?? null,
     samePeriodLastYear: ly,
     change: changePct(value, ly),
+    changePoints: changePoints(kpi.unit, value, ly),
     status,
   };
 }
@@ -400,8 +422,6 @@ export interface SubsystemSummary {
   headline: KpiAnswer[];
 }
 
-const STATUS_RANK: Record<Status, number> = { bad: 3, warning: 2, good: 1, none: 0 };
-
 /** The 12 subsystems with their headline KPIs: the overview and the wall in one call. */
 export async function getSubsystems(
   ctx: KpiContext,
@@ -422,16 +442,15 @@ export async function getSubsystems(
             return ignored.length ? { ...a, ignoredFilters: ignored } : a;
           }),
         );
-        const worst = headline.reduce<Status>(
-          (w, k) => (STATUS_RANK[k.status] > STATUS_RANK[w] ? k.status : w),
-          'none',
-        );
+        const worst = worstStatus(headline.map((k) => k.status));
+        // "As of" means one thing everywhere: the moment up to which everything shown is known — the earliest
+        // newest event among the feeds behind it (a KPI's feeds; a tile's KPIs).
         const asOf =
           headline
             .map((k) => k.asOf)
             .filter((x): x is string => !!x)
             .sort()
-            .at(-1) ?? null;
+            .at(0) ?? null;
         return {
           id: s.id,
           order: s.order,

@@ -1,4 +1,6 @@
 // Status colour of a KPI value: thresholds when the registry gives them, else the target; by direction.
+
+import { valueKind } from '../../common/vocabulary.ts';
 import type { Kpi, Status } from './types.ts';
 
 /**
@@ -17,6 +19,15 @@ export function statusOf(kpi: Kpi, value: number | null, target: number | null, 
   const ratio = value / (target * expectedShare);
   if (up) return ratio >= 1 ? 'good' : ratio >= 0.9 ? 'warning' : 'bad';
   return ratio <= 1 ? 'good' : ratio <= 1.1 ? 'warning' : 'bad';
+}
+
+/**
+ * The change of a percentage in percentage points (95,1 → 98,7 is +3,6 points); null for other units, whose
+ * change is relative (changePct).
+ */
+export function changePoints(unit: string, value: number | null, base: number | null): number | null {
+  if (valueKind(unit) !== 'percent' || value === null || base === null) return null;
+  return value - base;
 }
 
 /** Relative change in percent; null when there is no base to compare with. */

@@ -1,5 +1,6 @@
 // KPI records (the registry's data) and the answers the engine gives. Shared with the web app as types only.
 import { z } from 'zod';
+import type { Dimension, Status } from '../../common/vocabulary.ts';
 
 export const SOURCES = [
   'documents',
@@ -13,21 +14,8 @@ export const SOURCES = [
 ] as const;
 export type SourceName = (typeof SOURCES)[number];
 
-export const DIMENSIONS = [
-  'province',
-  'district',
-  'commune',
-  'agency',
-  'sector',
-  'procedure',
-  'indicator',
-  'day',
-  'month',
-  'quarter',
-  'year',
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-export const TIME_DIMENSIONS = ['day', 'month', 'quarter', 'year'] as const;
+// The API's words (dimensions, statuses) live in common/vocabulary.ts, shared with the web.
+export { DIMENSIONS, type Dimension, type Status, TIME_DIMENSIONS } from '../../common/vocabulary.ts';
 
 export const MeasureSchema = z.object({
   source: z.enum(SOURCES),
@@ -65,7 +53,6 @@ export const KpiSchema = z.object({
   thresholds: z.object({ good: z.number(), warning: z.number() }).optional(),
   /** Feeds whose freshness decides `stale`. */
   feeds: z.array(z.string()),
-  headline: z.boolean().default(false),
   /** For reported KPIs: the indicator, its aggregation and annual targets. */
   indicator: z.string().optional(),
   aggregation: z.enum(['sum', 'avg', 'last', 'max']).optional(),
@@ -81,8 +68,6 @@ export const SubsystemSchema = z.object({
   headline: z.array(z.string()),
 });
 export type Subsystem = z.infer<typeof SubsystemSchema>;
-
-export type Status = 'good' | 'warning' | 'bad' | 'none';
 
 export interface PeriodValue {
   from: string;
@@ -110,6 +95,8 @@ export interface KpiAnswer {
   yearToDate: PeriodValue;
   /** Relative change vs the same period last year, in percent. */
   change: number | null;
+  /** For a percentage: its change vs the same period last year in percentage points (the change people read). */
+  changePoints: number | null;
   target: number | null;
   /** value ÷ target (reported indicators with an annual plan: year-to-date ÷ plan). */
   targetProgress: number | null;
@@ -130,6 +117,7 @@ export interface BreakdownRow {
   denominator: number | null;
   samePeriodLastYear: number | null;
   change: number | null;
+  changePoints: number | null;
   status: Status;
 }
 

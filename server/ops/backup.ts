@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { vnWallClock } from '../../common/vn-time.ts';
 import { type Db, normaliseRows } from '../db/index.ts';
 import { migrate } from '../db/schema.ts';
 import { sqlIdent, sqlString } from '../db/sql.ts';
@@ -27,7 +28,7 @@ export const backupsDir = (dataDir: string) => join(resolve(dataDir), 'backups')
 
 /** `ioc-YYYYMMDD-HHmmss[-tag].duckdb` on the Vietnam clock (UTC+7, as every date of the product). */
 export function backupName(at = new Date(), tag?: string): string {
-  const s = new Date(at.getTime() + 7 * 3_600_000).toISOString();
+  const s = vnWallClock(at).toISOString();
   const stamp = `${s.slice(0, 10).replaceAll('-', '')}-${s.slice(11, 19).replaceAll(':', '')}`;
   return `ioc-${stamp}${tag ? `-${tag}` : ''}.duckdb`;
 }

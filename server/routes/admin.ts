@@ -7,6 +7,7 @@ import type { AppEnv } from '../app.ts';
 import { AUDIT_COLUMNS, verifyAudit } from '../auth/audit.ts';
 import { passwordProblem } from '../auth/crypto.ts';
 import { PERMISSIONS, ScopeAssignment } from '../auth/principal.ts';
+import { fromVnLocalSql } from '../db/sql.ts';
 import { csvHeader, csvRows } from '../export/csv.ts';
 import type { Column } from '../export/table.ts';
 import { writeXlsx } from '../export/xlsx.ts';
@@ -70,8 +71,8 @@ function auditWhere(q: z.infer<typeof AuditExport>) {
     // Days are Vietnam days (UTC+7).
     where: `($action IS NULL OR action = $action OR action LIKE $action || '.%') AND ($actor IS NULL OR actor = $actor)
       AND ($outcome IS NULL OR outcome = $outcome)
-      AND ($from IS NULL OR ts >= CAST($from AS TIMESTAMPTZ) - INTERVAL 7 HOUR)
-      AND ($to IS NULL OR ts < CAST($to AS TIMESTAMPTZ) + INTERVAL 17 HOUR)`,
+      AND ($from IS NULL OR ts >= ${fromVnLocalSql('CAST($from AS TIMESTAMP)')})
+      AND ($to IS NULL OR ts < ${fromVnLocalSql('CAST($to AS TIMESTAMP) + INTERVAL 1 DAY')})`,
     params: {
       action: q.action ?? null,
       actor: q.actor ?? null,

@@ -3,10 +3,12 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
+import { vnWallClock } from '../../common/vn-time.ts';
 import type { AppEnv } from '../app.ts';
 import { passwordProblem, verifyPassword } from '../auth/crypto.ts';
 import { clientAddress, DEVICE_COOKIE } from '../auth/service.ts';
 import { normalizeUsername } from '../auth/throttle.ts';
+import { MeAnswer } from './responses.ts';
 import { route } from './route.ts';
 import { validate } from './validate.ts';
 
@@ -22,7 +24,7 @@ export const DevicePair = z.object({ token: z.string().min(10).max(200) });
 
 const small = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) });
 
-const fmtTime = (ms: number) => new Date(ms + 7 * 3600_000).toISOString().slice(11, 16); // Asia/Ho_Chi_Minh, fixed UTC+7
+const fmtTime = (ms: number) => vnWallClock(ms).toISOString().slice(11, 16);
 
 // Public: a visitor must be able to sign in, and a stale session must be able to sign in again.
 const R = {
@@ -32,6 +34,7 @@ const R = {
     need: 'public',
     summary: 'Who is signed in: roles, permissions, scope, CSRF token',
     tag: 'access',
+    response: MeAnswer,
   }),
   login: route({
     method: 'post',

@@ -2,6 +2,7 @@
 // (no CDN, no inline script: the CSP allows only 'self').
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { contractPage } from '../feeds/contract.ts';
 import { DOCS_HTML, DOCS_JS } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/document.ts';
 import { route, routeTable } from './route.ts';
@@ -26,6 +27,14 @@ const R = {
     tag: 'system',
     produces: ['text/html'],
   }),
+  feeds: route({
+    method: 'get',
+    path: '/api/docs/feeds',
+    need: 'public',
+    summary: 'The feed contract as a page',
+    tag: 'system',
+    produces: ['text/html'],
+  }),
   docsJs: route({
     method: 'get',
     path: '/api/docs/docs.js',
@@ -42,6 +51,7 @@ export const docsRoutes = new Hono<AppEnv>()
     return c.json(doc);
   })
   .get(R.docs.path, R.docs.guard, (c) => c.html(DOCS_HTML))
+  .get(R.feeds.path, R.feeds.guard, (c) => c.html(contractPage()))
   .get(R.docsJs.path, R.docsJs.guard, (c) =>
     c.body(DOCS_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
   );

@@ -4,24 +4,26 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
 import { archiveUpload } from '../feeds/archive.ts';
+import { feedContract, PUSH_TYPES, pushBodies } from '../feeds/contract.ts';
 import { loadDelivery } from '../feeds/loader.ts';
 import { DeliveryError, type Format } from '../feeds/stage.ts';
 import { feedStatus } from '../kpis/service.ts';
+import { LoadReportSchema } from './responses.ts';
 import { route } from './route.ts';
 import { FeedParam, RejectsQuery } from './schemas.ts';
 import { validate } from './validate.ts';
 
-const CONTENT_TYPES: Record<string, Format> = {
-  'text/csv': 'csv',
-  'application/csv': 'csv',
-  'application/x-ndjson': 'ndjson',
-  'application/jsonl': 'ndjson',
-  'application/json': 'json',
-  'application/vnd.apache.parquet': 'parquet',
-  'application/x-parquet': 'parquet',
-};
+const CONTENT_TYPES: Record<string, Format> = PUSH_TYPES;
 
 const R = {
+  contract: route({
+    method: 'get',
+    path: '/api/feeds/contract',
+    need: 'public',
+    summary:
+      'The feed contract: formats, value kinds, record rules and every feed’s fields (also at /api/docs/feeds)',
+    tag: 'feeds',
+  }),
   status: route({
     method: 'get',
     path: '/api/feeds',
@@ -51,12 +53,8 @@ const R = {
     summary: 'Push a delivery; answers the load report',
     tag: 'feeds',
     param: FeedParam,
-    body: {
-      'text/csv': { description: 'CSV with a header row (UTF-8, comma or semicolon)' },
-      'application/x-ndjson': { description: 'One JSON object per line' },
-      'application/json': { description: 'A JSON array of objects' },
-      'application/vnd.apache.parquet': { description: 'A Parquet file' },
-    },
+    body: pushBodies(),
+    response: LoadReportSchema,
     errors: {
       422: 'The delivery as a whole is unusable (a required column is missing)',
       413: 'Body larger than IOC_MAX_BODY',
@@ -66,6 +64,8 @@ const R = {
 };
 
 export const feedRoutes = new Hono<AppEnv>()
+  // Declared before /api/feeds/:feed's siblings: a fixed path, public (an integrator reads it before any token).
+  .get(R.contract.path, R.contract.guard, (c) => c.json(feedContract()))
   .get(R.status.path, R.status.guard, async (c) => {
     const feeds = await feedStatus(c.var.ctx);
     // A scoped principal learns whether the data is fresh, not the province's volumes, sources or rejects.

@@ -3,8 +3,9 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { exportView } from '../export/index.ts';
 import { kpiDimensions, ScopeError, subsystemInScope } from '../kpis/engine.ts';
-import { COMPONENTS, index766, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
+import { COMPONENTS, index766, indexFormula, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
 import { getBreakdown, getKpi, getRecords, getSubsystems, transparencyScores } from '../kpis/service.ts';
+import { BreakdownAnswerSchema, KpiAnswerSchema, SubsystemsAnswer } from './responses.ts';
 import { route } from './route.ts';
 import {
   BreakdownQuery,
@@ -14,6 +15,7 @@ import {
   knownFilters,
   RangeQuery,
   RecordsQuery,
+  rangeNote,
   splitQuery,
 } from './schemas.ts';
 import { validate } from './validate.ts';
@@ -27,6 +29,7 @@ const R = {
     summary: 'The 12 subsystems with their headline KPIs',
     tag: 'kpis',
     query: RangeQuery,
+    response: SubsystemsAnswer,
   }),
   registry: route({
     method: 'get',
@@ -44,6 +47,7 @@ const R = {
     tag: 'kpis',
     param: KpiParam,
     query: RangeQuery,
+    response: KpiAnswerSchema,
     errors: { 404: 'No such KPI', 503: 'The query ran out of its time budget' },
   }),
   breakdown: route({
@@ -54,6 +58,7 @@ const R = {
     tag: 'kpis',
     param: KpiParam,
     query: BreakdownQuery,
+    response: BreakdownAnswerSchema,
     errors: { 404: 'No such KPI', 503: 'The query ran out of its time budget' },
   }),
   records: route({
@@ -95,6 +100,7 @@ export const kpiRoutes = new Hono<AppEnv>()
     return c.json({
       from: range.from,
       to: range.to,
+      ...rangeNote(c.req.valid('query')),
       filters,
       subsystems: await getSubsystems(c.var.ctx, range, filters),
     });
@@ -114,7 +120,14 @@ export const kpiRoutes = new Hono<AppEnv>()
         thresholds: k.thresholds ?? null,
         feeds: k.feeds,
         dimensions: kpiDimensions(k),
-        formula: { numerator: k.numerator, denominator: k.denominator ?? null, scale: k.scale, show: k.show },
+        // The 766 records are scored by index766.ts: they publish that method (`index`), not a placeholder measure.
+        formula: {
+          numerator: k.kind === 'index' ? null : k.numerator,
+          denominator: k.denominator ?? null,
+          scale: k.scale,
+          show: k.show,
+          ...(k.kind === 'index' ? { index: indexFormula(k.id) } : {}),
+        },
       })),
     });
   })
@@ -125,8 +138,12 @@ export const kpiRoutes = new Hono<AppEnv>()
     validate('param', KpiParam),
     validate('query', RangeQuery),
     async (c) => {
-      const { range, filters } = splitQuery(c.req.valid('query'));
-      return c.json(await getKpi(c.var.ctx, c.req.valid('param').id, range, filters));
+      const q = c.req.valid('query');
+      const { range, filters } = splitQuery(q);
+      return c.json({
+        ...(await getKpi(c.var.ctx, c.req.valid('param').id, range, filters)),
+        ...rangeNote(q),
+      });
     },
   )
   .get(
@@ -138,7 +155,10 @@ export const kpiRoutes = new Hono<AppEnv>()
     async (c) => {
       const q = c.req.valid('query');
       const { range, filters } = splitQuery(q);
-      return c.json(await getBreakdown(c.var.ctx, c.req.valid('param').id, range, filters, q.by));
+      return c.json({
+        ...(await getBreakdown(c.var.ctx, c.req.valid('param').id, range, filters, q.by)),
+        ...rangeNote(q),
+      });
     },
   )
   .get(
@@ -150,7 +170,10 @@ export const kpiRoutes = new Hono<AppEnv>()
     async (c) => {
       const q = c.req.valid('query');
       const { range, filters } = splitQuery(q);
-      return c.json(await getRecords(c.var.ctx, c.req.valid('param').id, range, filters, q));
+      return c.json({
+        ...(await getRecords(c.var.ctx, c.req.valid('param').id, range, filters, q)),
+        ...rangeNote(q),
+      });
     },
   )
   .get(
@@ -203,6 +226,7 @@ export const kpiRoutes = new Hono<AppEnv>()
       by: q.by,
       from: range.from,
       to: range.to,
+      ...rangeNote(q),
       filters,
       tiers: TIERS,
       components: COMPONENTS.map(({ id, group, max, fullAt, name }) => ({ id, group, max, fullAt, name })),

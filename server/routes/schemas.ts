@@ -1,6 +1,7 @@
 // Request schemas shared by the routes (and, later, the OpenAPI document): query strings are strings.
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import { clampToToday } from '../../common/period.ts';
 import type { AppEnv } from '../app.ts';
 import type { Db } from '../db/index.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
@@ -14,8 +15,11 @@ const date = z
 
 export const RangeQuery = FiltersSchema.extend({ from: date.optional(), to: date.optional() })
   .transform((q) => {
-    const to = q.to ?? todayLocal();
-    return { ...q, from: q.from ?? `${to.slice(0, 4)}-01-01`, to };
+    const today = todayLocal();
+    const asked = q.to ?? today;
+    // A period still running ends today, as on the web (common/period.ts): the answer says when `to` was cut.
+    const r = clampToToday({ from: q.from ?? `${asked.slice(0, 4)}-01-01`, to: asked }, today);
+    return { ...q, ...r, ...(r.to !== asked ? { requestedTo: asked } : {}) };
   })
   .refine((q) => q.from <= q.to, 'from must not be after to')
   .refine((q) => +q.to.slice(0, 4) - +q.from.slice(0, 4) <= 30, 'range longer than 30 years');
@@ -43,6 +47,8 @@ export const ExportQuery = z
       limit: z.coerce.number().int().min(1).optional(),
       lang: z.enum(['vi', 'en']).default('vi'),
       csvStyle: z.enum(['standard', 'vi']).default('standard'),
+      /** CSV: a leading ' before text Excel would run as a formula (=, +, -, @); `off` for scripts. */
+      csvGuard: z.enum(['on', 'off']).default('on'),
     }),
   )
   .refine((q) => q.view !== 'breakdown' || q.by !== undefined, 'view=breakdown needs by')
@@ -65,6 +71,11 @@ export const IndexQuery = z.intersection(
   RangeQuery,
   z.object({ by: z.enum(['agency', 'commune', 'district']).default('agency') }),
 );
+
+/** What an answer says about its range: the `to` asked for, when it was cut at today. */
+export function rangeNote(q: { requestedTo?: string }): { requestedTo?: string } {
+  return q.requestedTo ? { requestedTo: q.requestedTo } : {};
+}
 
 /** Split a parsed range query into the range and the filters. */
 export function splitQuery<T extends { from: string; to: string }>(q: T) {

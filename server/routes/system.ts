@@ -1,6 +1,7 @@
 // Health (for load balancers: GET and HEAD) and the web app's configuration. Public.
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { ConfigAnswer, HealthAnswer } from './responses.ts';
 import { route } from './route.ts';
 
 const R = {
@@ -10,6 +11,7 @@ const R = {
     need: 'public',
     summary: 'Server status, DuckDB version, KPI count (HEAD for load balancers)',
     tag: 'system',
+    response: HealthAnswer,
   }),
   config: route({
     method: 'get',
@@ -17,6 +19,7 @@ const R = {
     need: 'public',
     summary: 'Map tile URL, mode and sign-in options for the web app',
     tag: 'system',
+    response: ConfigAnswer,
   }),
 };
 

@@ -1,7 +1,7 @@
 // Chart option builders put every number through the formatter (ECharts' own formatting is English-only).
 import { describe, expect, it } from 'vitest';
+import { createFormatter } from '../../common/format.ts';
 import { buildRankingOption, buildTrendOption, DARK, rowLabel } from '../../web/charts/options.ts';
-import { createFormatter } from '../../web/lib/format.ts';
 import { STATUS_COLORS } from '../../web/lib/kpi.ts';
 
 const vi = createFormatter('vi');

@@ -18,7 +18,7 @@ import {
   formatVnd,
   formatVndCompact,
   NONE,
-} from '../../web/lib/format.ts';
+} from '../../common/format.ts';
 
 describe('numbers', () => {
   it('groups with a dot and decimals with a comma in Vietnamese', () => {

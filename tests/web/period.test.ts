@@ -1,6 +1,5 @@
 // The period control's model: URL ⇄ period ⇄ dates, running periods ending today, trend ranges.
 import { describe, expect, it } from 'vitest';
-import { readFilters } from '../../web/lib/filters.ts';
 import {
   parsePeriod,
   periodLabel,
@@ -11,7 +10,8 @@ import {
   trendGrain,
   trendRange,
   writePeriod,
-} from '../../web/lib/period.ts';
+} from '../../common/period.ts';
+import { readFilters } from '../../web/lib/filters.ts';
 
 const TODAY = '2026-11-26';
 

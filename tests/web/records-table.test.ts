@@ -1,8 +1,8 @@
 // A records cell as the table shows it: enumeration values in words in the chosen language, codes as names,
 // instants on the Vietnam clock; a value the dictionary does not know stays as sent.
 import { describe, expect, it } from 'vitest';
+import { createFormatter } from '../../common/format.ts';
 import { cellText } from '../../web/components/records-table.tsx';
-import { createFormatter } from '../../web/lib/format.ts';
 import { type MessageKey, translate } from '../../web/lib/i18n.ts';
 
 const names = { unit: new Map([['227', 'Huyện Thanh Sơn']]), agency: new Map([['SNV', 'Sở Nội vụ']]) };

@@ -8,7 +8,7 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import type { Formatter, KpiUnit } from '../lib/format.ts';
+import type { Formatter, KpiUnit } from '../../common/format.ts';
 import { STATUS_COLORS, type Status } from '../lib/kpi.ts';
 
 export type ChartOption = ComposeOption<

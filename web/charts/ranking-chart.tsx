@@ -1,6 +1,6 @@
 // Units or agencies ranked by a KPI; a click drills into the clicked one.
 import { useCallback, useMemo } from 'react';
-import type { KpiUnit } from '../lib/format.ts';
+import type { KpiUnit } from '../../common/format.ts';
 import { useI18n } from '../lib/i18n.ts';
 import Chart, { type ChartClick } from './chart.tsx';
 import { buildRankingOption, type ChartTheme, type RankingRow } from './options.ts';

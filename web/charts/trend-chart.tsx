@@ -1,6 +1,6 @@
 // Trend of a KPI by month against the same months last year (breakdown rows carry samePeriodLastYear).
 import { useMemo } from 'react';
-import type { KpiUnit } from '../lib/format.ts';
+import type { KpiUnit } from '../../common/format.ts';
 import { useI18n } from '../lib/i18n.ts';
 import Chart from './chart.tsx';
 import { buildTrendOption, type ChartTheme, type TrendRow } from './options.ts';

@@ -58,7 +58,7 @@ export function AlertsList({ alerts, hrefOf, max = 12 }: AlertsListProps) {
             </span>
             <span className="alert-value">
               <KpiValue value={a.kpi.value} unit={a.kpi.unit} />
-              <Change change={a.kpi.change} direction={a.kpi.direction} />
+              <Change change={a.kpi.change} points={a.kpi.changePoints} direction={a.kpi.direction} />
             </span>
           </>
         );

@@ -48,7 +48,7 @@ export function KpiCard({ def, filters, ignored = [], selected, onSelect, record
               of={def.formula.show === 'numerator' ? k?.denominator : null}
               className="big"
             />
-            {k && <Change change={k.change} direction={k.direction} />}
+            {k && <Change change={k.change} points={k.changePoints} direction={k.direction} />}
           </span>
         )}
       </button>

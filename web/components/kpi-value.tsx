@@ -1,6 +1,6 @@
 // A KPI's value as tiles and cards show it: compact only when the full number would not fit; "153 / 225" for
 // KPIs shown as a count of a whole.
-import type { KpiUnit } from '../lib/format.ts';
+import type { KpiUnit } from '../../common/format.ts';
 import { useI18n } from '../lib/i18n.ts';
 
 export interface KpiValueProps {

@@ -2,7 +2,7 @@
 // formatter. The Leaflet map is its own chunk, loaded on first use and kept out of the entry bundle.
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useMemo } from 'react';
-import type { KpiUnit } from '../lib/format.ts';
+import type { KpiUnit } from '../../common/format.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { configOptions, type GeoLevel, geoUnitsOptions } from '../lib/queries.ts';
 import { ErrorBoundary } from './error-boundary.tsx';

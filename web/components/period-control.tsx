@@ -1,7 +1,6 @@
 // The period control: kind (month, quarter, 6 months, 9 months, year, year to date, custom) and its choice.
 import { useId } from 'react';
-import type { Lang } from '../lib/format.ts';
-import { useI18n } from '../lib/i18n.ts';
+import type { Lang } from '../../common/format.ts';
 import {
   isDate,
   PERIOD_KINDS,
@@ -10,7 +9,8 @@ import {
   switchKind,
   todayLocal,
   yearChoices,
-} from '../lib/period.ts';
+} from '../../common/period.ts';
+import { useI18n } from '../lib/i18n.ts';
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 const QUARTERS = [1, 2, 3, 4];

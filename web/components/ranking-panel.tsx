@@ -77,7 +77,7 @@ export function RankingPanel({ def, by, filters, title, selected, onSelect, null
                   </td>
                   <td className="num">{fmt.kpi(r.value, def.unit, { compact: true })}</td>
                   <td className="num">
-                    <Change change={r.change} direction={def.direction} />
+                    <Change change={r.change} points={r.changePoints} direction={def.direction} />
                   </td>
                 </tr>
               ))}

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useLocation } from 'react-router';
-import type { Formatter } from '../lib/format.ts';
+import type { Formatter } from '../../common/format.ts';
 import { hasMessage, type MessageKey, useI18n } from '../lib/i18n.ts';
 import {
   agenciesOptions,

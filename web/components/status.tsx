@@ -3,20 +3,27 @@ import { isOutOfScope } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { changeTone, type Direction, type Status, statusKey } from '../lib/kpi.ts';
 
+/** The change vs last year: a percentage's in percentage points (its relative change in the tooltip). */
 export function Change({
   change,
+  points,
   direction,
   className,
 }: {
   change: number | null;
+  points?: number | null;
   direction: Direction;
   className?: string;
 }) {
   const { fmt, t } = useI18n();
-  const tone = changeTone(change, direction);
+  const byPoints = points !== null && points !== undefined;
+  const tone = changeTone(byPoints ? points : change, direction);
   return (
-    <span className={`change tone-${tone} ${className ?? ''}`} title={t('kpi.vsLastYear')}>
-      {fmt.change(change)}
+    <span
+      className={`change tone-${tone} ${className ?? ''}`}
+      title={byPoints ? `${t('kpi.vsLastYear')} (${fmt.change(change)})` : t('kpi.vsLastYear')}
+    >
+      {byPoints ? fmt.changePoints(points) : fmt.change(change)}
     </span>
   );
 }

@@ -37,7 +37,7 @@ export function SubsystemTile({ subsystem: s, href, alarm, maxKpis = 3 }: Subsys
             <span className="tile-kpi-name">{name(k.name)}</span>
             <span className="tile-kpi-line">
               <KpiValue value={k.value} unit={k.unit} of={k.unit === 'count' ? k.denominator : null} />
-              <Change change={k.change} direction={k.direction} />
+              <Change change={k.change} points={k.changePoints} direction={k.direction} />
             </span>
           </li>
         ))}

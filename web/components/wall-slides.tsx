@@ -145,7 +145,7 @@ function WallKpi({ k, def }: { k: SubsystemSummary['headline'][number]; def: Kpi
         />
       </div>
       <div className="wall-kpi-facts">
-        <Change change={k.change} direction={k.direction} />
+        <Change change={k.change} points={k.changePoints} direction={k.direction} />
         <span className="muted">
           {t('kpi.lastYear')}: {fmt.kpi(k.samePeriodLastYear.value, k.unit, { compact: true })}
         </span>

@@ -8,6 +8,7 @@ interface HeadlineLike {
   status: Status;
   value: number | null;
   change: number | null;
+  changePoints?: number | null;
   direction: 'up' | 'down';
 }
 

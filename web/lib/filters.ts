@@ -3,7 +3,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import { type DateRange, type Period, parsePeriod, periodRange, todayLocal, writePeriod } from './period.ts';
+import {
+  type DateRange,
+  type Period,
+  parsePeriod,
+  periodRange,
+  todayLocal,
+  writePeriod,
+} from '../../common/period.ts';
 import { type RangeFilters, unitsOptions } from './queries.ts';
 import { clampToScope } from './scope.ts';
 import { useSession } from './session.ts';

@@ -1,6 +1,6 @@
 // Small browser hooks: the viewport size (the wall scales its charts with it) and the local date.
 import { useEffect, useState } from 'react';
-import { todayLocal } from './period.ts';
+import { todayLocal } from '../../common/period.ts';
 
 const readViewport = () => ({
   width: typeof window === 'undefined' ? 1920 : window.innerWidth,

@@ -1,11 +1,13 @@
 // Reading a server answer for display: tone of a change by the KPI's direction, status colours, labels of
 // breakdown keys. Comparisons only; every value shown was computed by the server.
-import type { MessageKey } from './i18n.ts';
+import type { MessageKey } from '../../common/messages.ts';
+import type { Status } from '../../common/vocabulary.ts';
+
+export { isStatus, STATUS_RANK, type Status } from '../../common/vocabulary.ts';
 
 /** The map's KPI when the URL names none (`mapKpi=`): the one leaders ask about first. */
 export const DEFAULT_MAP_KPI = 'services.ontime_rate';
 
-export type Status = 'good' | 'warning' | 'bad' | 'none';
 export type Direction = 'up' | 'down';
 export type Tone = 'better' | 'worse' | 'flat' | 'none';
 
@@ -40,10 +42,4 @@ export const STATUS_COLORS: Record<Status, string> = {
   none: '#8a94a6',
 };
 
-export const STATUS_RANK: Record<Status, number> = { bad: 3, warning: 2, good: 1, none: 0 };
-
 export const statusKey = (s: Status): MessageKey => `status.${s}`;
-
-export function isStatus(s: unknown): s is Status {
-  return s === 'good' || s === 'warning' || s === 'bad' || s === 'none';
-}

@@ -2,8 +2,9 @@
 // Each slide is `overview` or a subsystem id, optionally with its own filters and seconds in parentheses
 // (`;`-separated key=value: period, from, to, unit, agency, sector, seconds); the rest of the URL gives the
 // defaults for every slide. Without `slides`: the overview, then every subsystem in order.
+
+import { todayLocal } from '../../common/period.ts';
 import { readFilters, type ViewFilters } from './filters.ts';
-import { todayLocal } from './period.ts';
 
 export interface Slide {
   /** `overview` or a subsystem id. */

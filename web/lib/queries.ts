@@ -2,6 +2,7 @@
 // question share one request and one cache entry. `live` adds the wall's 30-second refresh.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { FeatureCollection, Geometry } from 'geojson';
+import type { BreakdownBy } from '../../common/vocabulary.ts';
 import { client, compact, getJson, ok } from './api.ts';
 
 /** The filters every KPI endpoint takes (a period as local dates, plus an optional unit/agency/sector). */
@@ -13,17 +14,7 @@ export interface RangeFilters {
   sector?: string;
 }
 
-export type BreakdownBy =
-  | 'district'
-  | 'commune'
-  | 'agency'
-  | 'sector'
-  | 'procedure'
-  | 'indicator'
-  | 'day'
-  | 'month'
-  | 'quarter'
-  | 'year';
+export type { BreakdownBy } from '../../common/vocabulary.ts';
 export type RecordsPart = 'numerator' | 'denominator';
 export type IndexBy = 'agency' | 'commune' | 'district';
 export type GeoLevel = 'province' | 'district' | 'commune';

@@ -3,15 +3,10 @@
 import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { sameOriginPath } from '../../common/next.ts';
+import type { Permission, ScopeAssignment } from '../../common/vocabulary.ts';
 import { ApiError, client, ok, sendJson, setCsrf } from './api.ts';
 
-export type Permission = 'read' | 'export' | 'feeds.read' | 'feeds.push' | 'admin' | 'audit.read';
-
-export interface ScopeAssignment {
-  units?: string[];
-  sectors?: string[];
-  subsystems?: string[];
-}
+export type { Permission, ScopeAssignment } from '../../common/vocabulary.ts';
 
 export interface SessionPrincipal {
   kind: 'user' | 'device' | 'source' | 'ops' | 'demo';

@@ -1,6 +1,6 @@
 // The trend of a KPI: which buckets (months, or quarters for reported indicators) over which range, as one
 // breakdown query shared by the subsystem page, the wall and the wall's prefetch.
-import { type DateRange, trendGrain, trendRange } from './period.ts';
+import { type DateRange, trendGrain, trendRange } from '../../common/period.ts';
 import { breakdownOptions, type RangeFilters } from './queries.ts';
 
 export interface TrendSpec {

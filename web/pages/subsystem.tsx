@@ -1,9 +1,11 @@
 // Subsystem page (/s/:subsystem): KPI cards, the monthly trend against last year, rankings, the map and the
 // records. Clicking a district (map or ranking) narrows the whole page to it via `unit=` in the URL; the
 // breadcrumb and Back go up again. URL: period, unit, agency, kpi (selected), part + rpage (records), i766.
+
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
+import { applicableFilters } from '../../common/vocabulary.ts';
 import { AppHeader } from '../components/app-header.tsx';
 import { Index766Table } from '../components/index766-table.tsx';
 import { KpiCard } from '../components/kpi-card.tsx';
@@ -34,14 +36,13 @@ export function kpiFilters<F extends Pick<ViewFilters, 'unit' | 'agency' | 'sect
   def: KpiDef,
   f: F,
 ): { filters: F; ignored: ('unit' | 'agency' | 'sector')[] } {
-  const ignored: ('unit' | 'agency' | 'sector')[] = [];
-  if (f.agency && !def.dimensions.includes('agency')) ignored.push('agency');
-  if (f.sector && !def.dimensions.includes('sector')) ignored.push('sector');
-  if (f.unit && !def.dimensions.includes('district') && def.kind !== 'catalogue') ignored.push('unit');
-  if (ignored.length === 0) return { filters: f, ignored };
+  // The rule is common/vocabulary.ts's, the same the server applies to the overview.
+  const { ignored } = applicableFilters(def, f);
+  if (ignored.length === 0) return { filters: f, ignored: [] };
   const filters = { ...f };
-  for (const k of ignored) filters[k] = undefined as F[typeof k];
-  return { filters, ignored };
+  for (const k of ignored)
+    if (k === 'unit' || k === 'agency' || k === 'sector') filters[k] = undefined as F[typeof k];
+  return { filters, ignored: ignored.filter((k) => k === 'unit' || k === 'agency' || k === 'sector') };
 }
 
 /** The subsystem's KPIs: its headline ones first, in their order, then the rest. */

@@ -9,6 +9,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { periodLabel } from '../../common/period.ts';
 import { preloadMap } from '../components/map-panel.tsx';
 import { StaleBadge } from '../components/status.tsx';
 import { DemoBadge } from '../components/user-menu.tsx';
@@ -20,7 +21,6 @@ import { readFilters } from '../lib/filters.ts';
 import { useToday } from '../lib/hooks.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { DEFAULT_MAP_KPI } from '../lib/kpi.ts';
-import { periodLabel } from '../lib/period.ts';
 import { parsePlaylist, type Slide, startIndex } from '../lib/playlist.ts';
 import { feedsOptions, registryOptions, subsystemsOptions, unitsOptions } from '../lib/queries.ts';
 import { clampToScope } from '../lib/scope.ts';

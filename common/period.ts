@@ -1,6 +1,7 @@
 // The period control's model: a period people name (Tháng 8/2021, Quý III/2021, 6 tháng đầu năm…) ⇄ the URL
 // parameter `period` (plus `from`/`to` for a custom range) ⇄ the {from, to} local dates the API takes.
-import { formatPeriod, type Lang, zonedParts } from './format.ts';
+import { formatPeriod, type Lang } from './format.ts';
+import { todayLocal } from './vn-time.ts';
 
 export type Period =
   | { kind: 'month'; year: number; month: number }
@@ -28,11 +29,7 @@ export function isDate(s: string | null | undefined): s is string {
   return +s.slice(8, 10) <= lastDay(+s.slice(0, 4), +s.slice(5, 7));
 }
 
-/** Today's date on the Vietnam clock (YYYY-MM-DD). */
-export function todayLocal(now: Date = new Date()): string {
-  const p = zonedParts(now);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
-}
+export { todayLocal };
 
 const monthRange = (y: number, m1: number, m2: number): DateRange => ({
   from: `${y}-${pad(m1)}-01`,
@@ -66,8 +63,15 @@ export function periodRange(p: Period, today: string = todayLocal()): DateRange 
     case 'custom':
       return p.from <= p.to ? { from: p.from, to: p.to } : { from: p.to, to: p.from };
   }
-  if (r.to > today && r.from <= today) r.to = today;
-  return r;
+  return clampToToday(r, today);
+}
+
+/**
+ * A range still running ends today, so that "the same period last year" compares like with like: the one rule
+ * for the web's periods and the API's `to` (which says when it cut one).
+ */
+export function clampToToday(r: DateRange, today: string = todayLocal()): DateRange {
+  return r.to > today && r.from <= today ? { from: r.from, to: today } : r;
 }
 
 /** The URL form: 2021-08, 2021-Q3, 2021-H1, 2021-9M, 2021, ytd, custom (with from/to). */

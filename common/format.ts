@@ -1,11 +1,13 @@
 // THE formatter: every number, amount, date and period the UI shows (cards, tables, ECharts, the map legend)
 // goes through here, in Vietnamese (vi-VN) or English. It formats server values; it never computes a KPI.
 import type { Period } from './period.ts';
+import { TIME_ZONE } from './vn-time.ts';
+import type { KpiUnit, Lang } from './vocabulary.ts';
 
-export type Lang = 'vi' | 'en';
+export type { KpiUnit, Lang };
 
 /** The province's clock: all instants are shown in Vietnam time, whatever the viewer's machine says. */
-export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+export { TIME_ZONE };
 /** Shown for a missing value (null, NaN): never a silent 0. */
 export const NONE = '—';
 
@@ -107,27 +109,19 @@ export function formatChange(lang: Lang, pct: number | null | undefined): string
   return `${r > 0 ? '▲' : '▼'} ${formatPercent(lang, Math.abs(r))}`;
 }
 
+/** A percentage's change in percentage points: "▲ 3,6 điểm %" / "▲ 3.6 pts"; "= 0 điểm %" when it rounds away. */
+export function formatChangePoints(lang: Lang, pts: number | null | undefined): string {
+  if (!isNum(pts)) return NONE;
+  const r = Math.round(pts * 10) / 10;
+  const unit = lang === 'vi' ? 'điểm %' : 'pts';
+  if (r === 0) return `= 0 ${unit}`;
+  return `${r > 0 ? '▲' : '▼'} ${formatNumber(lang, Math.abs(r), 1)} ${unit}`;
+}
+
 export interface KpiFormatOptions {
   /** Short form for tiles, axes and labels (1,2 tỷ đồng instead of 1.234.567.890 ₫). */
   compact?: boolean;
 }
-
-/** Units the registry and the indicators reference use; anything else is printed after the number. */
-export type KpiUnit =
-  | 'count'
-  | 'percent'
-  | '%'
-  | 'ratio'
-  | 'vnd'
-  | 'days'
-  | 'score'
-  | 'rank'
-  | 'index'
-  | 'number'
-  | 'tỷ VND'
-  | 'triệu USD'
-  | 'per 10k'
-  | (string & {});
 
 /** The value of a KPI by its unit, as a card, tile or table shows it. */
 export function formatKpiValue(
@@ -347,6 +341,7 @@ export interface Formatter {
   vnd: (v: number | null | undefined) => string;
   vndCompact: (v: number | null | undefined) => string;
   change: (pct: number | null | undefined) => string;
+  changePoints: (v: number | null | undefined) => string;
   kpi: (v: number | null | undefined, unit: KpiUnit, opts?: KpiFormatOptions) => string;
   axis: (v: number | null | undefined, unit: KpiUnit) => string;
   date: (v: string | Date | null | undefined) => string;
@@ -371,6 +366,7 @@ export function createFormatter(lang: Lang): Formatter {
     vnd: (v) => formatVnd(lang, v),
     vndCompact: (v) => formatVndCompact(lang, v),
     change: (v) => formatChange(lang, v),
+    changePoints: (v) => formatChangePoints(lang, v),
     kpi: (v, unit, opts) => formatKpiValue(lang, v, unit, opts),
     axis: (v, unit) => formatAxisValue(lang, v, unit),
     date: (v) => formatDate(lang, v),
