@@ -36,64 +36,68 @@ async function auditCount(db: Db, where: string): Promise<number> {
   return (await db.query<{ n: number }>(`SELECT count(*) AS n FROM audit_log WHERE ${where}`))[0].n;
 }
 
-describe('HEAD and the route table', () => {
-  let db: Db;
-  let f: Fixture;
-  let http: Awaited<ReturnType<typeof listen>>;
+/** A production app over a fresh fixture store, on a real socket, for one describe block. */
+function productionServer(env: Record<string, string> = {}) {
+  const s = {} as { db: Db; f: Fixture; http: Awaited<ReturnType<typeof listen>> };
   beforeAll(async () => {
-    db = await fixtureStore();
-    f = await fixtureApp(db, { IOC_MODE: 'production', IOC_SECRET: SECRET });
-    http = await listen(f);
+    s.db = await fixtureStore();
+    s.f = await fixtureApp(s.db, { IOC_MODE: 'production', IOC_SECRET: SECRET, ...env });
+    s.http = await listen(s.f);
   });
   afterAll(async () => {
-    await http.close();
-    db.close();
+    await s.http.close();
+    s.db.close();
   });
+  return s;
+}
+
+describe('HEAD and the route table', () => {
+  const s = productionServer();
 
   it('HEAD of an export needs the export permission and opens no stream; 100 of them leave memory flat', async () => {
-    const reader = await signedIn(f.auth, ['department_head']); // read, no export
-    const leader = await signedIn(f.auth, ['leader']); // read and export
-    const exportsBefore = await auditCount(db, `action = 'export'`);
-    const refused = await fetch(`${http.base}${EXPORT}`, { method: 'HEAD', headers: reader.headers });
+    const reader = await signedIn(s.f.auth, ['department_head']); // read, no export
+    const leader = await signedIn(s.f.auth, ['leader']); // read and export
+    const exportsBefore = await auditCount(s.db, `action = 'export'`);
+    const refused = await fetch(`${s.http.base}${EXPORT}`, { method: 'HEAD', headers: reader.headers });
     expect(refused.status).toBe(403);
     // GET, for comparison: the same 403 (the permission is the route's, whatever the method).
-    expect((await fetch(`${http.base}${EXPORT}`, { headers: reader.headers })).status).toBe(403);
+    expect((await fetch(`${s.http.base}${EXPORT}`, { headers: reader.headers })).status).toBe(403);
 
-    const own = db.ownConnections;
+    const own = s.db.ownConnections;
     const rss0 = process.memoryUsage().rss;
     for (let i = 0; i < 100; i++) {
-      const r = await fetch(`${http.base}${EXPORT}&i=${i}`, { method: 'HEAD', headers: leader.headers });
+      const r = await fetch(`${s.http.base}${EXPORT}&i=${i}`, { method: 'HEAD', headers: leader.headers });
       expect(r.status).toBe(405);
       expect(r.headers.get('allow')).toBe('GET');
     }
     const grown = process.memoryUsage().rss - rss0;
-    expect(db.ownConnections).toBe(own);
+    expect(s.db.ownConnections).toBe(own);
     expect(grown).toBeLessThan(64 * 1024 * 1024);
-    expect(await auditCount(db, `action = 'export'`)).toBe(exportsBefore);
+    expect(await auditCount(s.db, `action = 'export'`)).toBe(exportsBefore);
     // The real download still works and is audited once.
-    const get = await fetch(`${http.base}${EXPORT}`, { headers: leader.headers });
+    const get = await fetch(`${s.http.base}${EXPORT}`, { headers: leader.headers });
     expect(get.status).toBe(200);
     await get.text();
-    expect(await auditCount(db, `action = 'export'`)).toBe(exportsBefore + 1);
+    expect(await auditCount(s.db, `action = 'export'`)).toBe(exportsBefore + 1);
   });
 
   it('HEAD of a JSON route answers like GET without a body; HEAD /api/health works for load balancers', async () => {
-    const h = await fetch(`${http.base}/api/health`, { method: 'HEAD' });
+    const h = await fetch(`${s.http.base}/api/health`, { method: 'HEAD' });
     expect(h.status).toBe(200);
     expect(await h.text()).toBe('');
-    expect((await fetch(`${http.base}${KPI}`, { method: 'HEAD' })).status).toBe(401);
-    const leader = await signedIn(f.auth, ['leader']);
-    const k = await fetch(`${http.base}${KPI}`, { method: 'HEAD', headers: leader.headers });
+    expect((await fetch(`${s.http.base}${KPI}`, { method: 'HEAD' })).status).toBe(401);
+    const leader = await signedIn(s.f.auth, ['leader']);
+    const k = await fetch(`${s.http.base}${KPI}`, { method: 'HEAD', headers: leader.headers });
     expect(k.status).toBe(200);
     expect(await k.text()).toBe('');
     // The admin routes need admin on HEAD as on GET.
     expect(
-      (await fetch(`${http.base}/api/admin/users`, { method: 'HEAD', headers: leader.headers })).status,
+      (await fetch(`${s.http.base}/api/admin/users`, { method: 'HEAD', headers: leader.headers })).status,
     ).toBe(403);
   });
 
   it('every /api route has a declaration, and one without is found', () => {
-    expect(undeclared(f.app.routes)).toEqual([]);
+    expect(undeclared(s.f.app.routes)).toEqual([]);
     const stray = new Hono().get('/api/stray', (c) => c.text('x'));
     expect(undeclared(stray.routes)).toEqual(['GET /api/stray']);
     const declared = route({
@@ -108,29 +112,18 @@ describe('HEAD and the route table', () => {
 });
 
 describe('feeds under attack', () => {
-  let db: Db;
-  let f: Fixture;
-  let http: Awaited<ReturnType<typeof listen>>;
-  beforeAll(async () => {
-    db = await fixtureStore();
-    f = await fixtureApp(db, { IOC_MODE: 'production', IOC_SECRET: SECRET });
-    http = await listen(f);
-  });
-  afterAll(async () => {
-    await http.close();
-    db.close();
-  });
+  const s = productionServer();
 
   it('five identical pushes at the same moment load once; four answer duplicateDelivery', async () => {
-    const headers = await pushHeaders(f.auth);
+    const headers = await pushHeaders(s.f.auth);
     const body =
       'id,direction,agency_code,at,doc_type,subject,digitally_signed,via_national_axis\n' +
       'H1,out,SNV,2021-03-01T08:00:00+07:00,công văn,Một,true,true\n' +
       'H2,out,STP,2021-03-02T08:00:00+07:00,quyết định,Hai,false,false\n';
-    const before = (await db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n;
+    const before = (await s.db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n;
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        fetch(`${http.base}/api/feeds/documents`, { method: 'POST', headers, body }).then(async (r) => ({
+        fetch(`${s.http.base}/api/feeds/documents`, { method: 'POST', headers, body }).then(async (r) => ({
           status: r.status,
           body: (await r.json()) as { accepted: number; duplicateDelivery: boolean; deliveryId: number },
         })),
@@ -140,15 +133,15 @@ describe('feeds under attack', () => {
     expect(answers.filter((a) => !a.body.duplicateDelivery).map((a) => a.body.accepted)).toEqual([2]);
     expect(answers.filter((a) => a.body.duplicateDelivery)).toHaveLength(4);
     expect(new Set(answers.map((a) => a.body.deliveryId)).size).toBe(1);
-    expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n).toBe(before + 2);
-    const loaded = await db.query<{ n: number }>(
+    expect((await s.db.query<{ n: number }>('SELECT count(*) AS n FROM documents'))[0].n).toBe(before + 2);
+    const loaded = await s.db.query<{ n: number }>(
       `SELECT count(*) AS n FROM deliveries WHERE status = 'loaded' AND name = 'POST /api/feeds/documents'`,
     );
     expect(loaded[0].n).toBe(1);
   });
 
   it('an NDJSON body with one broken line loads the others and rejects that line with its number', async () => {
-    const headers = await pushHeaders(f.auth, 'application/x-ndjson');
+    const headers = await pushHeaders(s.f.auth, 'application/x-ndjson');
     const line = (id: string, amount: number) =>
       JSON.stringify({
         id,
@@ -164,7 +157,7 @@ describe('feeds under attack', () => {
     const body = [line('NJ1', 1000), '{"id": "NJ2", "amount_vnd": 5', '', line('NJ3', 3000), '[1, 2]'].join(
       '\n',
     );
-    const r = await fetch(`${http.base}/api/feeds/payments`, { method: 'POST', headers, body });
+    const r = await fetch(`${s.http.base}/api/feeds/payments`, { method: 'POST', headers, body });
     const report = (await r.json()) as {
       accepted: number;
       rejected: number;
@@ -177,10 +170,10 @@ describe('feeds under attack', () => {
       [2, 'not valid JSON'],
       [5, 'not a JSON object (a record is one object per line)'],
     ]);
-    const ids = await db.query<{ id: string }>(`SELECT id FROM payments WHERE id LIKE 'NJ%' ORDER BY id`);
+    const ids = await s.db.query<{ id: string }>(`SELECT id FROM payments WHERE id LIKE 'NJ%' ORDER BY id`);
     expect(ids.map((x) => x.id)).toEqual(['NJ1', 'NJ3']);
     // A body that is not NDJSON at all is a delivery error.
-    const bad = await fetch(`${http.base}/api/feeds/payments`, {
+    const bad = await fetch(`${s.http.base}/api/feeds/payments`, {
       method: 'POST',
       headers,
       body: 'this is not json\nnor is this\n',
@@ -191,7 +184,7 @@ describe('feeds under attack', () => {
 
   it('no answer carries a server path: a malformed push, the deliveries list, a backup', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ioc-hard-'));
-    const g = await fixtureApp(db, { IOC_MODE: 'production', IOC_SECRET: SECRET, IOC_DATA_DIR: dataDir });
+    const g = await fixtureApp(s.db, { IOC_MODE: 'production', IOC_SECRET: SECRET, IOC_DATA_DIR: dataDir });
     const h = await listen(g);
     try {
       const answers: string[] = [];
@@ -227,27 +220,14 @@ describe('feeds under attack', () => {
 });
 
 describe('sign-in names, wall pairing, filters and the scope', () => {
-  let db: Db;
-  let f: Fixture;
-  let http: Awaited<ReturnType<typeof listen>>;
-  beforeAll(async () => {
-    db = await fixtureStore();
-    f = await fixtureApp(db, {
-      IOC_MODE: 'production',
-      IOC_SECRET: SECRET,
-      IOC_LOGIN_DELAY_MS: '1',
-      IOC_LOGIN_MAX_DELAY_MS: '1',
-      IOC_LOGIN_LOCK_AFTER: '3',
-    });
-    http = await listen(f);
-  });
-  afterAll(async () => {
-    await http.close();
-    db.close();
+  const s = productionServer({
+    IOC_LOGIN_DELAY_MS: '1',
+    IOC_LOGIN_MAX_DELAY_MS: '1',
+    IOC_LOGIN_LOCK_AFTER: '3',
   });
 
   const login = (username: string, password = 'wrong-password') =>
-    fetch(`${http.base}/api/auth/login`, {
+    fetch(`${s.http.base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password }),
@@ -267,10 +247,10 @@ describe('sign-in names, wall pairing, filters and the scope', () => {
   });
 
   it('300 bad pairing attempts from one address are throttled and write at most a few audit rows', async () => {
-    const before = await auditCount(db, `action = 'device.pair'`);
+    const before = await auditCount(s.db, `action = 'device.pair'`);
     const statuses: number[] = [];
     for (let i = 0; i < 300; i++) {
-      const r = await fetch(`${http.base}/api/auth/device`, {
+      const r = await fetch(`${s.http.base}/api/auth/device`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ token: `guess-${i}-0123456789` }),
@@ -280,14 +260,14 @@ describe('sign-in names, wall pairing, filters and the scope', () => {
     const counted = (s: number) => statuses.filter((x) => x === s).length;
     expect(counted(401)).toBeLessThanOrEqual(3); // locked after LOCK_AFTER failures
     expect(counted(429)).toBeGreaterThanOrEqual(297);
-    expect((await auditCount(db, `action = 'device.pair'`)) - before).toBeLessThanOrEqual(3);
+    expect((await auditCount(s.db, `action = 'device.pair'`)) - before).toBeLessThanOrEqual(3);
     // A real device from another address is not affected (the lock is per address): here, from the same app
     // with a different forwarded address is not trusted, so check the throttle's own key instead.
-    expect(f.auth.pairThrottle.check('198.51.100.7', '198.51.100.7').ok).toBe(true);
+    expect(s.f.auth.pairThrottle.check('198.51.100.7', '198.51.100.7').ok).toBe(true);
   });
 
   it('an unknown unit, agency, sector, procedure or indicator code is 400 naming it', async () => {
-    const leader = await signedIn(f.auth, ['leader']);
+    const leader = await signedIn(s.f.auth, ['leader']);
     const cases: [string, string, string][] = [
       ['direction.documents_total', 'unit=99999', 'unknown unit 99999'],
       ['direction.documents_total', 'agency=NOPE', 'unknown agency NOPE'],
@@ -297,25 +277,25 @@ describe('sign-in names, wall pairing, filters and the scope', () => {
     ];
     for (const [kpi, q, message] of cases) {
       for (const path of [`/api/kpis/${kpi}?${Q1}&${q}`, `/api/kpis/${kpi}/breakdown?${Q1}&${q}&by=month`]) {
-        const r = await fetch(`${http.base}${path}`, { headers: leader.headers });
+        const r = await fetch(`${s.http.base}${path}`, { headers: leader.headers });
         expect(r.status, path).toBe(400);
         expect(((await r.json()) as { error: string }).error).toBe(message);
       }
     }
     // Known codes answer as before.
-    const ok = await fetch(`${http.base}/api/kpis/direction.documents_total?${Q1}&unit=227`, {
+    const ok = await fetch(`${s.http.base}/api/kpis/direction.documents_total?${Q1}&unit=227`, {
       headers: leader.headers,
     });
     expect(ok.status).toBe(200);
   });
 
   it('a scoped user asking a province-wide catalogue KPI for a unit outside the scope gets 403', async () => {
-    const head = await signedIn(f.auth, ['department_head'], { units: ['227'] });
-    const outside = await fetch(`${http.base}/api/kpis/services.procedures_total?${Q1}&unit=238`, {
+    const head = await signedIn(s.f.auth, ['department_head'], { units: ['227'] });
+    const outside = await fetch(`${s.http.base}/api/kpis/services.procedures_total?${Q1}&unit=238`, {
       headers: head.headers,
     });
     expect(outside.status).toBe(403);
-    const inside = await fetch(`${http.base}/api/kpis/services.procedures_total?${Q1}&unit=227`, {
+    const inside = await fetch(`${s.http.base}/api/kpis/services.procedures_total?${Q1}&unit=227`, {
       headers: head.headers,
     });
     expect(inside.status).toBe(200);
