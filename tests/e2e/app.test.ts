@@ -171,3 +171,26 @@ describe('exports from the page', () => {
     await page.context().close();
   });
 });
+
+describe('phones', () => {
+  it('every desk page fits 390 px; the header folds into a menu that opens the pages', async () => {
+    for (const path of ['/', '/s/services', '/s/index766', '/login']) {
+      const { page, errors } = await open(path, 390, 844);
+      await page.waitForLoadState('networkidle');
+      if (path !== '/login') await page.waitForSelector('[data-testid="menu-toggle"]', { timeout: 60_000 });
+      await page.waitForTimeout(500);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, path).toBeLessThanOrEqual(390);
+      if (path === '/') {
+        // Folded: the pages are hidden until the menu opens.
+        expect(await page.isVisible('.app-nav')).toBe(false);
+        await page.click('[data-testid="menu-toggle"]');
+        expect(await page.isVisible('.app-nav')).toBe(true);
+        expect(await page.getAttribute('[data-testid="menu-toggle"]', 'aria-expanded')).toBe('true');
+        await page.screenshot({ path: join(ARTIFACTS, 'overview-390-menu.png') });
+      }
+      expect(errors, path).toEqual([]);
+      await page.context().close();
+    }
+  });
+});
