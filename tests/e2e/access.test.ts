@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, collectErrors, launchBrowser, startProduct } from './server.ts';
+import { ARTIFACTS, axeViolations, collectErrors, launchBrowser, startProduct } from './server.ts';
 
 const ADMIN_PASSWORD = 'e2e-Quantri-pass-2025';
 const HEAD = { username: 'thanhson.yte', displayName: 'Hà Thị Thanh', password: 'ThanhSon-yte-2025' };
@@ -114,6 +114,12 @@ describe('production mode', () => {
     await admin.screenshot({ path: join(ARTIFACTS, 'admin-edit-user-1920.png') });
     await admin.click('[data-testid="edit-user-form"] button[type="button"]');
 
+    // Every admin tab passes axe-core's WCAG 2 A/AA rules.
+    for (const tab of ['roles', 'devices', 'sources', 'audit', 'users']) {
+      await admin.goto(`${prod.url}/admin?tab=${tab}`);
+      await admin.waitForLoadState('networkidle');
+      expect(await axeViolations(admin), `/admin?tab=${tab}`).toEqual([]);
+    }
     await admin.click('[data-testid="tab-devices"]');
     await admin.fill('[data-testid="new-device"] input[name="name"]', 'Phòng họp UBND tỉnh');
     await admin.fill('[data-testid="new-device"] input[name="playlist"]', 'slides=services&seconds=60');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, collectErrors, launchBrowser, startProduct } from './server.ts';
+import { ARTIFACTS, axeViolations, collectErrors, launchBrowser, startProduct } from './server.ts';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
 let browser: Browser;
@@ -190,6 +190,33 @@ describe('phones', () => {
         await page.screenshot({ path: join(ARTIFACTS, 'overview-390-menu.png') });
       }
       expect(errors, path).toEqual([]);
+      await page.context().close();
+    }
+  });
+});
+
+describe('accessibility', () => {
+  it('axe-core finds no WCAG 2 A/AA violation on the overview, a subsystem with its records, sign-in and the wall', async () => {
+    // The check can fail: a planted unlabeled input is found.
+    const probe = await open('/login');
+    await probe.page.waitForSelector('input[type=password]');
+    await probe.page.evaluate(() => document.body.append(document.createElement('input')));
+    expect((await axeViolations(probe.page)).some((v) => v.startsWith('label '))).toBe(true);
+    await probe.page.context().close();
+
+    const pages: [string, number, number, string][] = [
+      ['/?period=2025-Q3', 1920, 1080, '[data-testid="map"] path[data-code]'],
+      ['/s/services?period=2025-Q3&kpi=services.ontime_rate', 1920, 1080, '.records-table'],
+      ['/login', 1920, 1080, 'input[type=password]'],
+      ['/wall', 1920, 1080, '[data-testid="map"] path[data-code]'],
+      ['/wall', 3840, 2160, '[data-testid="map"] path[data-code]'],
+      ['/?period=2025-Q3', 390, 844, '[data-testid="tile"]'],
+    ];
+    for (const [path, w, h, ready] of pages) {
+      const { page } = await open(path, w, h);
+      await page.waitForSelector(ready, { timeout: 60_000 });
+      await page.waitForLoadState('networkidle');
+      expect(await axeViolations(page), `${path} at ${w}×${h}`).toEqual([]);
       await page.context().close();
     }
   });

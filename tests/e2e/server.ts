@@ -1,7 +1,7 @@
 // The real product for browser tests: a small generated demo province in a DuckDB file, the built web app,
 // served by the real server over real HTTP on a free loopback port. `env` starts it in another mode (e.g.
 // IOC_MODE=production with its secret and first admin password); the access layer is prepared as at boot.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,4 +96,24 @@ export function collectErrors(page: Page): string[] {
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;
+}
+
+const AXE_SOURCE = readFileSync(
+  join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'),
+  'utf8',
+);
+
+/**
+ * axe-core's WCAG 2 A and AA rules on the page as it is now: one line per violation (rule, count, first node).
+ * Evaluated through the driver, so the page's CSP (script-src 'self') stays as it is.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<AxeResult> } })
+      .axe;
+    type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return r.violations.map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes[0]?.target.join(' ')}`);
+  });
 }

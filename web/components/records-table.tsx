@@ -127,7 +127,8 @@ export function RecordsTable({ def, filters, part, page, onPart, onPage }: Recor
           {rows.length === 0 ? (
             <p className="muted">{t('records.empty')}</p>
           ) : (
-            <div className="table-scroll">
+            // Focusable, so the table scrolls with the keyboard too (WCAG: scrollable regions need keyboard access).
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('records.title')}>
               {/* Rows of the previous filters stay until the new ones arrive: dimmed, so they are not read as the answer. */}
               <table
                 className={`table records-table${q.isPlaceholderData ? ' is-stale' : ''}`}

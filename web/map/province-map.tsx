@@ -145,6 +145,8 @@ export function ProvinceMap({
       if (!el) return;
       el.setAttribute('data-code', code);
       el.setAttribute('aria-label', nameOf(f));
+      // A named shape is an image unless it is a button (below): SVG paths allow aria-label only with a role.
+      if (!el.hasAttribute('role')) el.setAttribute('role', 'img');
       if (latest.current.onSelect && !el.hasAttribute('tabindex')) {
         // Keyboard drill-down: a unit is a button (Leaflet paths are not focusable by themselves).
         el.setAttribute('role', 'button');

@@ -650,6 +650,7 @@ function RoleRowForm({ role, permissions }: { role: RoleRow; permissions: string
         <input
           form={formId}
           name="description"
+          aria-label={t('admin.description')}
           defaultValue={role.description ?? ''}
           style={{ width: '100%' }}
         />
