@@ -9,6 +9,17 @@ const jsonSchema = (t: ZodType) =>
 /** Every status the route can answer, each with its body. */
 function responses(r: RouteDef) {
   const ok = String(r.status ?? 200);
+  if (r.status === 302)
+    return {
+      '302': {
+        description: 'Redirect (Location header)',
+        headers: { Location: { schema: { type: 'string' } } },
+      },
+      ...(r.query ? { '400': { ...ERROR, description: 'Invalid request' } } : {}),
+      ...Object.fromEntries(
+        Object.entries(r.errors ?? {}).map(([s, description]) => [s, { ...ERROR, description }]),
+      ),
+    };
   const out: Record<string, unknown> = {
     [ok]: {
       description: r.status === 201 ? 'Created' : 'OK',

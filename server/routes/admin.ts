@@ -12,6 +12,18 @@ import { csvHeader, csvRows } from '../export/csv.ts';
 import type { Column } from '../export/table.ts';
 import { writeXlsx } from '../export/xlsx.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
+import {
+  AuditAnswer,
+  AuditVerifyAnswer,
+  CreatedAnswer,
+  DeviceCreated,
+  DevicesAnswer,
+  OkAnswer,
+  RolesAnswer,
+  SourceCreated,
+  SourcesAnswer,
+  UsersAnswer,
+} from './responses.ts';
 import { route } from './route.ts';
 import { validate } from './validate.ts';
 
@@ -99,10 +111,18 @@ const AUDIT_EXPORT_COLUMNS: Column[] = [
 const RoleParam = z.object({ name: roleName });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const R = {
-  users: route({ method: 'get', path: '/api/admin/users', need: 'admin', summary: 'Users', tag: 'admin' }),
+  users: route({
+    method: 'get',
+    path: '/api/admin/users',
+    response: UsersAnswer,
+    need: 'admin',
+    summary: 'Users',
+    tag: 'admin',
+  }),
   userCreate: route({
     method: 'post',
     path: '/api/admin/users',
+    response: CreatedAnswer,
     need: 'admin',
     summary: 'Create a user',
     tag: 'admin',
@@ -113,6 +133,7 @@ const R = {
   userPatch: route({
     method: 'patch',
     path: '/api/admin/users/:id',
+    response: OkAnswer,
     need: 'admin',
     summary: 'Change a user: roles, scope, disabled, password',
     tag: 'admin',
@@ -123,6 +144,7 @@ const R = {
   roles: route({
     method: 'get',
     path: '/api/admin/roles',
+    response: RolesAnswer,
     need: 'admin',
     summary: 'Roles and the permissions they grant',
     tag: 'admin',
@@ -130,6 +152,7 @@ const R = {
   rolePut: route({
     method: 'put',
     path: '/api/admin/roles/:name',
+    response: OkAnswer,
     need: 'admin',
     summary: 'Create or change a role',
     tag: 'admin',
@@ -139,6 +162,7 @@ const R = {
   devices: route({
     method: 'get',
     path: '/api/admin/devices',
+    response: DevicesAnswer,
     need: 'admin',
     summary: 'Wall devices',
     tag: 'admin',
@@ -146,6 +170,7 @@ const R = {
   deviceCreate: route({
     method: 'post',
     path: '/api/admin/devices',
+    response: DeviceCreated,
     need: 'admin',
     summary: 'Create a wall device (the token is shown once)',
     tag: 'admin',
@@ -155,6 +180,7 @@ const R = {
   deviceRevoke: route({
     method: 'delete',
     path: '/api/admin/devices/:id',
+    response: OkAnswer,
     need: 'admin',
     summary: 'Revoke a wall device',
     tag: 'admin',
@@ -164,6 +190,7 @@ const R = {
   sources: route({
     method: 'get',
     path: '/api/admin/sources',
+    response: SourcesAnswer,
     need: 'admin',
     summary: 'Feed sources',
     tag: 'admin',
@@ -171,6 +198,7 @@ const R = {
   sourceCreate: route({
     method: 'post',
     path: '/api/admin/sources',
+    response: SourceCreated,
     need: 'admin',
     summary: 'Create a feed source token (shown once)',
     tag: 'admin',
@@ -180,6 +208,7 @@ const R = {
   sourceRevoke: route({
     method: 'delete',
     path: '/api/admin/sources/:id',
+    response: OkAnswer,
     need: 'admin',
     summary: 'Revoke a feed source',
     tag: 'admin',
@@ -189,6 +218,7 @@ const R = {
   audit: route({
     method: 'get',
     path: '/api/admin/audit',
+    response: AuditAnswer,
     need: 'audit.read',
     summary: 'The audit log, filtered',
     tag: 'admin',
@@ -197,6 +227,7 @@ const R = {
   auditVerify: route({
     method: 'get',
     path: '/api/admin/audit/verify',
+    response: AuditVerifyAnswer,
     need: 'audit.read',
     summary: 'Check the audit hash chain',
     tag: 'admin',

@@ -8,7 +8,7 @@ import type { AppEnv } from '../app.ts';
 import { passwordProblem, verifyPassword } from '../auth/crypto.ts';
 import { clientAddress, DEVICE_COOKIE } from '../auth/service.ts';
 import { normalizeUsername } from '../auth/throttle.ts';
-import { MeAnswer } from './responses.ts';
+import { LoginAnswer, MeAnswer, OkAnswer, PairAnswer, PasswordAnswer } from './responses.ts';
 import { route } from './route.ts';
 import { validate } from './validate.ts';
 
@@ -39,6 +39,7 @@ const R = {
   login: route({
     method: 'post',
     path: '/api/auth/login',
+    response: LoginAnswer,
     need: 'public',
     summary: 'Sign in (sets the session cookie)',
     tag: 'access',
@@ -52,6 +53,7 @@ const R = {
   logout: route({
     method: 'post',
     path: '/api/auth/logout',
+    response: OkAnswer,
     need: 'public',
     summary: 'Sign out',
     tag: 'access',
@@ -59,6 +61,7 @@ const R = {
   password: route({
     method: 'post',
     path: '/api/auth/password',
+    response: PasswordAnswer,
     need: 'public',
     summary: 'Change the own password (ends other sessions)',
     tag: 'access',
@@ -68,6 +71,7 @@ const R = {
   device: route({
     method: 'post',
     path: '/api/auth/device',
+    response: PairAnswer,
     need: 'public',
     summary: 'Pair a wall device with its token (sets the device cookie)',
     tag: 'access',

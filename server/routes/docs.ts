@@ -5,6 +5,7 @@ import type { AppEnv } from '../app.ts';
 import { contractPage } from '../feeds/contract.ts';
 import { DOCS_HTML, DOCS_JS } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/document.ts';
+import { OpenApiAnswer } from './responses.ts';
 import { route, routeTable } from './route.ts';
 
 const API_VERSION = '0.1.0';
@@ -15,6 +16,7 @@ const R = {
   openapi: route({
     method: 'get',
     path: '/api/openapi.json',
+    response: OpenApiAnswer,
     need: 'public',
     summary: 'This OpenAPI document',
     tag: 'system',

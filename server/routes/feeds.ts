@@ -8,7 +8,13 @@ import { feedContract, PUSH_TYPES, pushBodies } from '../feeds/contract.ts';
 import { loadDelivery } from '../feeds/loader.ts';
 import { DeliveryError, type Format } from '../feeds/stage.ts';
 import { feedStatus } from '../kpis/service.ts';
-import { LoadReportSchema } from './responses.ts';
+import {
+  ContractAnswer,
+  DeliveriesAnswer,
+  FeedsAnswer,
+  LoadReportSchema,
+  RejectsAnswer,
+} from './responses.ts';
 import { route } from './route.ts';
 import { FeedParam, RejectsQuery } from './schemas.ts';
 import { validate } from './validate.ts';
@@ -19,6 +25,7 @@ const R = {
   contract: route({
     method: 'get',
     path: '/api/feeds/contract',
+    response: ContractAnswer,
     need: 'public',
     summary:
       'The feed contract: formats, value kinds, record rules and every feed’s fields (also at /api/docs/feeds)',
@@ -27,6 +34,7 @@ const R = {
   status: route({
     method: 'get',
     path: '/api/feeds',
+    response: FeedsAnswer,
     need: 'read|feeds.read',
     summary: 'Freshness and counts per feed (a scoped reader sees freshness only)',
     tag: 'feeds',
@@ -34,6 +42,7 @@ const R = {
   rejects: route({
     method: 'get',
     path: '/api/feeds/rejects',
+    response: RejectsAnswer,
     need: 'feeds.read',
     summary: 'Rejected records',
     tag: 'feeds',
@@ -42,6 +51,7 @@ const R = {
   deliveries: route({
     method: 'get',
     path: '/api/feeds/deliveries',
+    response: DeliveriesAnswer,
     need: 'feeds.read',
     summary: 'Deliveries received',
     tag: 'feeds',

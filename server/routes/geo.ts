@@ -5,6 +5,7 @@ import type { AppEnv } from '../app.ts';
 import { getUnitFeatures } from '../geo/features.ts';
 import { LEVELS } from '../geo/geometry.ts';
 import { ScopeError } from '../kpis/engine.ts';
+import { GeoAnswer } from './responses.ts';
 import { route } from './route.ts';
 import { validate } from './validate.ts';
 
@@ -19,6 +20,7 @@ export const GeoUnitsQuery = z.object({
 const units = route({
   method: 'get',
   path: '/api/geo/units',
+  response: GeoAnswer,
   need: 'read',
   summary: 'Unit shapes as GeoJSON',
   tag: 'geo',

@@ -5,7 +5,14 @@ import { exportView } from '../export/index.ts';
 import { kpiDimensions, ScopeError, subsystemInScope } from '../kpis/engine.ts';
 import { COMPONENTS, index766, indexFormula, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
 import { getBreakdown, getKpi, getRecords, getSubsystems, transparencyScores } from '../kpis/service.ts';
-import { BreakdownAnswerSchema, KpiAnswerSchema, SubsystemsAnswer } from './responses.ts';
+import {
+  BreakdownAnswerSchema,
+  IndexAnswer,
+  KpiAnswerSchema,
+  RecordsAnswer,
+  RegistryAnswer,
+  SubsystemsAnswer,
+} from './responses.ts';
 import { route } from './route.ts';
 import {
   BreakdownQuery,
@@ -34,6 +41,7 @@ const R = {
   registry: route({
     method: 'get',
     path: '/api/kpis',
+    response: RegistryAnswer,
     // Also for admins: the scope pickers list subsystems and indicators.
     need: 'read|admin',
     summary: 'The KPI registry: names, units, formulas, dimensions',
@@ -64,6 +72,7 @@ const R = {
   records: route({
     method: 'get',
     path: '/api/kpis/:id/records',
+    response: RecordsAnswer,
     need: 'read',
     summary: 'A page of the records behind a KPI (numerator or denominator)',
     tag: 'kpis',
@@ -87,6 +96,7 @@ const R = {
   index766: route({
     method: 'get',
     path: '/api/index766',
+    response: IndexAnswer,
     need: 'read',
     summary: 'The Decision 766 service index by agency, commune or district',
     tag: 'kpis',

@@ -139,6 +139,7 @@ const R = {
     need: 'public',
     summary: 'Single sign-on: redirect to the OpenID Connect provider',
     tag: 'access',
+    status: 302,
     query: z.object({ next: z.string().optional() }),
     errors: { 404: 'Single sign-on is not configured', 503: 'The provider cannot be reached' },
   }),
@@ -148,6 +149,7 @@ const R = {
     need: 'public',
     summary: 'Single sign-on: the provider returns here (sets the session cookie)',
     tag: 'access',
+    status: 302,
     errors: { 404: 'Single sign-on is not configured', 503: 'The provider cannot be reached' },
   }),
 };

@@ -7,6 +7,13 @@ import type { AppEnv } from '../app.ts';
 import { BACKUP_NAME, backupStore, backupsDir, listBackups, OpsError, restoreStore } from '../ops/backup.ts';
 import { collectValues, feedRows, storeAnswer, storeDeliveries } from '../ops/rebuild.ts';
 import { registryFrom } from '../store.ts';
+import {
+  BackupAnswer,
+  BackupsAnswer,
+  KpiValuesAnswer,
+  OpsDeliveriesAnswer,
+  RestoreAnswer,
+} from './responses.ts';
 import { route } from './route.ts';
 import { validate } from './validate.ts';
 
@@ -31,6 +38,7 @@ const R = {
   backup: route({
     method: 'post',
     path: '/api/ops/backup',
+    response: BackupAnswer,
     need: 'admin',
     summary: 'Back up the store while serving (admin, console)',
     tag: 'ops',
@@ -38,6 +46,7 @@ const R = {
   backups: route({
     method: 'get',
     path: '/api/ops/backups',
+    response: BackupsAnswer,
     need: 'admin',
     summary: 'Backups kept in data/backups',
     tag: 'ops',
@@ -45,6 +54,7 @@ const R = {
   restore: route({
     method: 'post',
     path: '/api/ops/restore',
+    response: RestoreAnswer,
     need: 'admin',
     summary: 'Restore a backup while serving (the replaced store is kept)',
     tag: 'ops',
@@ -54,6 +64,7 @@ const R = {
   deliveries: route({
     method: 'get',
     path: '/api/ops/deliveries',
+    response: OpsDeliveriesAnswer,
     need: 'admin',
     summary: 'The delivery log a rebuild replays',
     tag: 'ops',
@@ -61,6 +72,7 @@ const R = {
   kpiValues: route({
     method: 'post',
     path: '/api/ops/kpi-values',
+    response: KpiValuesAnswer,
     need: 'admin',
     summary: 'Every KPI for some periods, unscoped (for comparing a rebuild)',
     tag: 'ops',

@@ -1,6 +1,7 @@
 // Reference routes: the unit hierarchy and the agencies, for filters, labels and the map.
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { AgenciesAnswer, UnitsAnswer } from './responses.ts';
 import { route } from './route.ts';
 
 const R = {
@@ -8,6 +9,7 @@ const R = {
   units: route({
     method: 'get',
     path: '/api/units',
+    response: UnitsAnswer,
     need: 'read|admin',
     summary: 'Administrative units',
     tag: 'reference',
@@ -15,6 +17,7 @@ const R = {
   agencies: route({
     method: 'get',
     path: '/api/agencies',
+    response: AgenciesAnswer,
     need: 'read|admin',
     summary: 'Agencies',
     tag: 'reference',

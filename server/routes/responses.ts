@@ -153,3 +153,157 @@ export const ConfigAnswer = z.object({
 });
 
 export const OkAnswer = z.object({ ok: z.literal(true) });
+
+// The other routes. Rows read straight from the store are typed by the fields clients rely on; further columns
+// are allowed (a loose object), so adding a column is not a breaking change.
+const str = z.string();
+const strOrNull = z.string().nullable();
+const page = { total: z.number().int(), limit: z.number().int(), offset: z.number().int() };
+
+export const RegistryAnswer = z.object({
+  subsystems: z.array(z.looseObject({ id: str, order: z.number(), name: names, headline: z.array(str) })),
+  kpis: z.array(
+    z.object({
+      id: str,
+      subsystem: str,
+      name: names,
+      unit: str,
+      direction: z.enum(['up', 'down']),
+      kind: z.enum(['flow', 'stock', 'catalogue', 'reported', 'index']),
+      target: num,
+      thresholds: z.object({ good: z.number(), warning: z.number() }).nullable(),
+      feeds: z.array(str),
+      dimensions: z.array(z.enum(DIMENSIONS)),
+      formula: z.looseObject({
+        numerator: z.unknown().nullable(),
+        denominator: z.unknown().nullable(),
+        scale: z.number(),
+        show: str,
+        index: z
+          .looseObject({ method: str, points: str, components: z.array(z.looseObject({ id: str })) })
+          .optional(),
+      }),
+    }),
+  ),
+});
+
+export const RecordsAnswer = z.object({
+  id: str,
+  part: z.enum(['numerator', 'denominator']),
+  from: date,
+  to: date,
+  requestedTo: date.optional(),
+  filters,
+  ...page,
+  rows: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const IndexAnswer = z.object({
+  methodology: str,
+  by: z.enum(['agency', 'commune', 'district']),
+  from: date,
+  to: date,
+  requestedTo: date.optional(),
+  filters,
+  tiers: z.array(z.looseObject({ min: z.number(), vi: str, en: str })),
+  components: z.array(
+    z.looseObject({ id: str, group: str, max: z.number(), fullAt: z.number(), name: names }),
+  ),
+  noData: z.array(z.looseObject({ group: str, max: z.number(), name: names })),
+  rows: z.array(z.looseObject({ rank: z.number().int(), key: strOrNull, total: num, normalised: num })),
+});
+
+export const FeedsAnswer = z.object({
+  feeds: z.array(
+    z.looseObject({ feed: str, newestEventAt: strOrNull, cadenceHours: z.number(), stale: z.boolean() }),
+  ),
+});
+
+export const RejectsAnswer = z.object({
+  ...page,
+  rows: z.array(
+    z.looseObject({
+      deliveryId: z.number(),
+      feed: str,
+      line: z.number().nullable(),
+      record: z.number(),
+      field: strOrNull,
+      value: strOrNull,
+      reason: str,
+    }),
+  ),
+});
+
+export const DeliveriesAnswer = z.object({
+  deliveries: z.array(
+    z.looseObject({ id: z.number(), feed: str, name: str, status: str, accepted: z.number().nullable() }),
+  ),
+});
+
+export const ContractAnswer = z.looseObject({
+  version: z.number().int(),
+  rules: z.array(str),
+  feeds: z.array(
+    z.looseObject({
+      name: str,
+      title: names,
+      eventTime: str,
+      fields: z.array(z.looseObject({ name: str, kind: str, required: z.boolean() })),
+    }),
+  ),
+});
+
+export const UnitsAnswer = z.object({
+  units: z.array(z.looseObject({ code: str, name: str, level: str, parentCode: strOrNull })),
+});
+export const AgenciesAnswer = z.object({
+  agencies: z.array(
+    z.looseObject({ code: str, name: str, unitCode: strOrNull, kind: strOrNull, sector: strOrNull }),
+  ),
+});
+export const GeoAnswer = z.looseObject({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.looseObject({ type: z.literal('Feature'), properties: z.looseObject({ code: str, name: str }) }),
+  ),
+});
+
+export const LoginAnswer = z.object({ ok: z.literal(true), csrf: str, expires: str });
+export const PasswordAnswer = z.object({ ok: z.literal(true), csrf: str });
+export const PairAnswer = z.object({ ok: z.literal(true), name: str, playlist: strOrNull.optional() });
+
+export const UsersAnswer = z.object({
+  users: z.array(
+    z.looseObject({ id: str, username: str, displayName: str, roles: z.array(str), disabled: z.boolean() }),
+  ),
+});
+export const CreatedAnswer = z.object({ id: str });
+export const RolesAnswer = z.object({
+  roles: z.array(z.looseObject({ name: str, permissions: z.array(str), scoped: z.boolean() })),
+  permissions: z.array(str),
+});
+export const DevicesAnswer = z.object({
+  devices: z.array(z.looseObject({ id: str, name: str, playlist: str, revokedAt: z.unknown() })),
+});
+export const DeviceCreated = z.object({ id: str, token: str, wallUrl: str });
+export const SourcesAnswer = z.object({
+  sources: z.array(z.looseObject({ id: str, name: str, feeds: z.array(str), revokedAt: z.unknown() })),
+});
+export const SourceCreated = z.object({ id: str, token: str });
+export const AuditAnswer = z.object({
+  ...page,
+  rows: z.array(z.looseObject({ seq: z.number(), at: str, actor: str, action: str, outcome: str })),
+});
+export const AuditVerifyAnswer = z.object({ entries: z.number().int(), brokenAt: z.number().nullable() });
+
+const tableRows = z.record(z.string(), z.number());
+export const BackupAnswer = z.object({ name: str, bytes: z.number(), ms: z.number(), rows: tableRows });
+export const BackupsAnswer = z.object({
+  backups: z.array(z.looseObject({ name: str, bytes: z.number(), createdAt: str })),
+});
+export const RestoreAnswer = z.looseObject({ name: str, keptAs: str, ms: z.number(), rows: tableRows });
+export const OpsDeliveriesAnswer = z.object({
+  deliveries: z.array(z.looseObject({ feed: str, name: str, format: str, archivePath: strOrNull })),
+});
+export const KpiValuesAnswer = z.object({ values: z.record(z.string(), z.unknown()), feedRows: tableRows });
+export const OpenApiAnswer = z.looseObject({ openapi: str, paths: z.record(z.string(), z.unknown()) });

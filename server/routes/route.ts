@@ -30,7 +30,7 @@ export interface RouteDef {
   /** The JSON schema of a successful JSON answer (an object of any shape when omitted). */
   response?: ZodType;
   /** The success status (200 unless said). */
-  status?: 200 | 201;
+  status?: 200 | 201 | 302;
   /** Statuses the route can answer beyond 200/400/401/403, with what each means. */
   errors?: Partial<Record<404 | 405 | 409 | 413 | 415 | 422 | 423 | 429 | 500 | 503, string>>;
   /**
