@@ -11,7 +11,7 @@ const OverviewPage = lazy(() => import('./pages/overview.tsx'));
 const WallPage = lazy(() => import('./pages/wall.tsx'));
 const SubsystemPage = lazy(() => import('./pages/subsystem.tsx'));
 const LoginPage = lazy(() => import('./pages/login.tsx'));
-const AdminPage = lazy(() => import('./pages/admin.tsx'));
+const AdminPage = lazy(() => import('./pages/admin/index.tsx'));
 
 function NotFound() {
   const { t } = useI18n();

@@ -1,5 +1,7 @@
 // Users, roles, sessions, wall devices and feed sources in the store. Session ids and tokens are kept only as
 // HMACs under the server secret; lookups are cached briefly in memory and dropped on any change.
+
+import type { DeviceRow, SourceRow, UserRow as UserAnswerRow } from '../../common/rows.ts';
 import type { Db } from '../db/index.ts';
 import { hashPassword, makeToken, newId, parseToken, randomToken, safeEqual, tokenHash } from './crypto.ts';
 import {
@@ -11,15 +13,9 @@ import {
   type ScopeAssignment,
 } from './principal.ts';
 
-export interface UserRow {
-  id: string;
-  username: string;
-  displayName: string;
+/** A user as stored: the API's row (common/rows.ts) and the password hash, which never leaves the server. */
+export interface UserRow extends UserAnswerRow {
   passwordHash: string | null;
-  roles: string[];
-  scope: string | null;
-  disabled: boolean;
-  oidcSubject: string | null;
 }
 
 const USER_COLS = `id, username, display_name AS "displayName", password_hash AS "passwordHash", roles, scope,
@@ -322,14 +318,14 @@ export class Accounts {
   }
 
   async listDevices() {
-    return this.db.query(
+    return this.db.query<DeviceRow>(
       `SELECT id, name, playlist, scope, created_by AS "createdBy", created_at AS "createdAt",
          revoked_at AS "revokedAt", last_seen_at AS "lastSeenAt" FROM devices ORDER BY created_at DESC`,
     );
   }
 
   async listSources() {
-    return this.db.query(
+    return this.db.query<SourceRow>(
       `SELECT id, name, feeds, created_by AS "createdBy", created_at AS "createdAt", revoked_at AS "revokedAt",
          last_used_at AS "lastUsedAt" FROM feed_sources ORDER BY created_at DESC`,
     );

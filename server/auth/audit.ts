@@ -13,19 +13,9 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  actorKind: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  ip: string | null;
-  detail: string | null;
-  prevHash: string;
-  hash: string;
-}
+import type { AuditRow } from '../../common/rows.ts';
+
+export type { AuditRow };
 
 function entryHash(
   prev: string,

@@ -60,12 +60,9 @@ export function can(p: Principal, perm: Permission): boolean {
   return p.permissions.has(perm);
 }
 
-export interface RoleRow {
-  name: string;
-  permissions: string[];
-  scoped: boolean;
-  description: string | null;
-}
+import type { RoleRow } from '../../common/rows.ts';
+
+export type { RoleRow };
 
 /** Permissions of a set of roles, and whether the user's scope limits them (only if every role is scoped). */
 export function rolePermissions(

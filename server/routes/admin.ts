@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import type { AuditRow } from '../../common/rows.ts';
 import type { AppEnv } from '../app.ts';
 import { AUDIT_COLUMNS, verifyAudit } from '../auth/audit.ts';
 import { passwordProblem } from '../auth/crypto.ts';
@@ -367,7 +368,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const { where, params } = auditWhere({ ...q, format: 'csv' });
     const [rows, total] = await Promise.all([
-      c.var.ctx.db.query(
+      c.var.ctx.db.query<AuditRow>(
         `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where} ORDER BY seq DESC LIMIT $lim OFFSET $off`,
         {
           ...params,

@@ -242,5 +242,5 @@ export const authRoutes = new Hono<AppEnv>()
     auth.setDeviceCookie(c, token);
     c.set('principal', p);
     await auth.audit(c, { action: 'device.pair', target: p.id, outcome: 'ok' });
-    return c.json({ ok: true, name: p.displayName, playlist: p.playlist });
+    return c.json({ ok: true as const, name: p.displayName, playlist: p.playlist ?? null });
   });

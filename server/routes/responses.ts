@@ -270,7 +270,7 @@ export const GeoAnswer = z.looseObject({
 
 export const LoginAnswer = z.object({ ok: z.literal(true), csrf: str, expires: str });
 export const PasswordAnswer = z.object({ ok: z.literal(true), csrf: str });
-export const PairAnswer = z.object({ ok: z.literal(true), name: str, playlist: strOrNull.optional() });
+export const PairAnswer = z.object({ ok: z.literal(true), name: str, playlist: strOrNull });
 
 export const UsersAnswer = z.object({
   users: z.array(

@@ -14,6 +14,7 @@ import {
   unitsOptions,
 } from '../lib/queries.ts';
 import { ExportLinks } from './export-links.tsx';
+import { Pager } from './pager.tsx';
 import { ErrorNote, Loading } from './status.tsx';
 
 export const PAGE_SIZE = 25;
@@ -128,7 +129,8 @@ export function RecordsTable({ def, filters, part, page, onPart, onPage }: Recor
             <p className="muted">{t('records.empty')}</p>
           ) : (
             // Focusable, so the table scrolls with the keyboard too (WCAG: scrollable regions need keyboard access).
-            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('records.title')}>
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll by keys
+            <section className="table-scroll" tabIndex={0} aria-label={t('records.title')}>
               {/* Rows of the previous filters stay until the new ones arrive: dimmed, so they are not read as the answer. */}
               <table
                 className={`table records-table${q.isPlaceholderData ? ' is-stale' : ''}`}
@@ -154,29 +156,9 @@ export function RecordsTable({ def, filters, part, page, onPart, onPage }: Recor
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           )}
-          <div className="pager">
-            <button
-              type="button"
-              className="btn btn-small"
-              disabled={page <= 0}
-              onClick={() => onPage(page - 1)}
-            >
-              ‹ {t('records.prev')}
-            </button>
-            <span className="small">
-              {t('records.page')} {fmt.number(page + 1)} / {fmt.number(pages)}
-            </span>
-            <button
-              type="button"
-              className="btn btn-small"
-              disabled={page + 1 >= pages}
-              onClick={() => onPage(page + 1)}
-            >
-              {t('records.next')} ›
-            </button>
-          </div>
+          <Pager page={page} pages={pages} onPage={onPage} />
         </>
       )}
     </section>

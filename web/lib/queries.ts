@@ -3,7 +3,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { BreakdownBy } from '../../common/vocabulary.ts';
-import { client, compact, getJson, ok } from './api.ts';
+import { client, compact, ok } from './api.ts';
 
 /** The filters every KPI endpoint takes (a period as local dates, plus an optional unit/agency/sector). */
 export interface RangeFilters {
@@ -62,28 +62,11 @@ const fetchRecords = (id: string, part: RecordsPart, f: RangeFilters, limit: num
   );
 const fetchIndex766 = (by: IndexBy, f: RangeFilters) =>
   ok(client.api.index766.$get({ query: { ...rangeQuery(f), by } }));
-// /units and /agencies rows are untyped on the server (db.query without a row type): typed here.
-export interface UnitRow {
-  code: string;
-  name: string;
-  level: 'province' | 'district' | 'commune';
-  parentCode: string | null;
-  kind: string | null;
-  lat: number | null;
-  lon: number | null;
-  validFrom: string | null;
-  validTo: string | null;
-}
-export interface AgencyRow {
-  code: string;
-  name: string;
-  unitCode: string;
-  kind: string;
-  sector: string | null;
-}
-const fetchUnits = async () => (await ok(client.api.units.$get())) as unknown as { units: UnitRow[] };
-const fetchAgencies = async () =>
-  (await ok(client.api.agencies.$get())) as unknown as { agencies: AgencyRow[] };
+
+export type { AgencyRow, UnitRow } from '../../common/rows.ts';
+
+const fetchUnits = () => ok(client.api.units.$get());
+const fetchAgencies = () => ok(client.api.agencies.$get());
 const fetchFeeds = () => ok(client.api.feeds.$get());
 
 export type ConfigData = Awaited<ReturnType<typeof fetchConfig>>;
@@ -195,7 +178,7 @@ export type GeoUnits = FeatureCollection<Geometry, GeoUnitProps>;
 export const geoUnitsOptions = (level: GeoLevel, parent?: string) =>
   queryOptions({
     queryKey: ['geo', level, parent ?? null],
-    queryFn: () => getJson<GeoUnits>('/api/geo/units', { level, parent }),
+    queryFn: () => ok(client.api.geo.units.$get({ query: parent ? { level, parent } : { level } })),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 60 * 60_000,
   });

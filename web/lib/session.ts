@@ -4,7 +4,7 @@ import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query'
 import { useSyncExternalStore } from 'react';
 import { sameOriginPath } from '../../common/next.ts';
 import type { Permission, ScopeAssignment } from '../../common/vocabulary.ts';
-import { ApiError, client, ok, sendJson, setCsrf } from './api.ts';
+import { ApiError, client, ok, setCsrf } from './api.ts';
 
 export type { Permission, ScopeAssignment } from '../../common/vocabulary.ts';
 
@@ -27,7 +27,7 @@ export interface Me {
 }
 
 const fetchMe = async (): Promise<Me> => {
-  const me = (await ok(client.api.auth.me.$get())) as unknown as Me;
+  const me: Me = await ok(client.api.auth.me.$get());
   setCsrf(me.csrf);
   return me;
 };
@@ -70,24 +70,24 @@ export function useSession(): Session {
 }
 
 export async function signIn(username: string, password: string): Promise<void> {
-  const r = await sendJson<{ csrf: string }>('POST', '/api/auth/login', { username, password });
+  const r = await ok(client.api.auth.login.$post({ json: { username, password } }));
   setCsrf(r.csrf);
 }
 
 export async function signOut(qc: QueryClient): Promise<void> {
-  await sendJson('POST', '/api/auth/logout').catch(() => undefined);
+  await ok(client.api.auth.logout.$post()).catch(() => undefined);
   setCsrf(null);
   qc.clear();
 }
 
 export async function changePassword(current: string, next: string): Promise<void> {
-  const r = await sendJson<{ csrf: string }>('POST', '/api/auth/password', { current, next });
+  const r = await ok(client.api.auth.password.$post({ json: { current, next } }));
   setCsrf(r.csrf);
 }
 
 /** Exchange a wall URL's device token for the long-lived HttpOnly device cookie. */
-export function pairDevice(token: string): Promise<{ name: string; playlist: string }> {
-  return sendJson('POST', '/api/auth/device', { token });
+export function pairDevice(token: string) {
+  return ok(client.api.auth.device.$post({ json: { token } }));
 }
 
 // ---- what a 401 means -------------------------------------------------------------------------------------

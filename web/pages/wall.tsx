@@ -33,6 +33,7 @@ import {
 } from '../lib/session.ts';
 import { indexUnits } from '../lib/units.ts';
 import { prefetchSlide } from '../lib/wall.ts';
+import './wall.css';
 
 interface Alarm {
   subsystem: string;
