@@ -65,35 +65,6 @@ export async function ok<R extends JsonResponse>(call: Promise<R>): Promise<Succ
   return (await res.json()) as Success<R>;
 }
 
-/** GET a JSON path the typed client does not know (yet), with the same error handling. */
-export async function getJson<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, v);
-  const q = qs.toString();
-  const res = await fetch(q ? `${path}?${q}` : path, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw await errorOf(res);
-  return (await res.json()) as T;
-}
-
-/** POST/PUT/PATCH/DELETE a JSON body with the CSRF token; throws an ApiError (with the body kept) on non-2xx. */
-export async function sendJson<T>(
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: {
-      accept: 'application/json',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...csrfHeaders(),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw await errorOf(res);
-  return (await res.json()) as T;
-}
-
 /** Drop undefined and empty values: query strings carry only what is set. */
 export function compact<T extends Record<string, string | undefined>>(q: T): { [K in keyof T]?: string } {
   const out: Record<string, string> = {};
