@@ -29,6 +29,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { undeclared } from './routes/route.ts';
 import { systemRoutes } from './routes/system.ts';
+import { jsonWire } from './routes/wire.ts';
 
 export interface AppContext {
   db: Db;
@@ -70,6 +71,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
             new HTTPException(503, { res: Response.json({ error: 'request timed out' }, { status: 503 }) }),
         )
       : undefined;
+  const wire = jsonWire({ skip: (path) => path.endsWith('/export') });
   const api = new Hono<AppEnv>()
     .route('/', systemRoutes)
     .route('/', authRoutes)
@@ -114,6 +116,9 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
             next,
           ),
     )
+    // JSON answers: an ETag (a wall that polls gets 304 while the figures stay the same), revalidated every time,
+    // gzip from 1 KB (routes/wire.ts). Downloads stream and are left as they are.
+    .use('/api/*', wire)
     // A read answers within IOC_REQUEST_TIMEOUT_MS or gets 503 (its queries run on under their own budget, and
     // what they compute is cached for the next request). Exports stream for as long as the client reads.
     .use('/api/*', (c, next) =>
@@ -169,12 +174,14 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
       '/assets/*',
       serveStatic({
         root: webDir,
+        // The build writes .br and .gz beside each text asset (vite.config.ts): sent by Accept-Encoding.
+        precompressed: true,
         onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
       }),
     );
     // A missing asset is a 404, never index.html (the browser would refuse it as a script or style).
     app.get('/assets/*', (c) => c.text('not found', 404));
-    app.use('*', serveStatic({ root: webDir }));
+    app.use('*', serveStatic({ root: webDir, precompressed: true }));
     // Client-side routes get the app; an unknown /api path stays a JSON 404.
     app.get('*', (c, next) => (c.req.path === '/api' || c.req.path.startsWith('/api/') ? next() : spa(c)));
   }
