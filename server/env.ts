@@ -16,8 +16,13 @@ const EnvSchema = z.object({
   IOC_DATA_DIR: z.string().default('data'),
   /** DuckDB store file; ':memory:' for tests. */
   IOC_DB: z.string().optional(),
-  /** DuckDB memory_limit, e.g. '4GB'. */
-  IOC_DB_MEMORY: z.string().optional(),
+  /**
+   * DuckDB memory_limit. Bounded by default: loading the demo province (13,4 M rows) peaked at 1,62 GB RSS under
+   * 1GB against 2,49 GB under DuckDB's own default (80 % of RAM), in 82,6 s against 79,3 s.
+   */
+  IOC_DB_MEMORY: z.string().default('1GB'),
+  /** Where DuckDB spills beyond the limit; default DuckDB's `<store>.tmp` beside the store file. */
+  IOC_DB_TEMP: z.string().optional(),
   IOC_DB_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Largest accepted push body in bytes (413 beyond). */
   IOC_MAX_BODY: z.coerce

@@ -17,6 +17,8 @@ export async function openStore(env: Env, path = dbPath(env)): Promise<Db> {
   const db = await Db.open({
     path,
     memoryLimit: env.IOC_DB_MEMORY,
+    // Unset: DuckDB's own, `<store>.tmp` beside the store file (data/ioc.duckdb.tmp), one per store.
+    tempDirectory: env.IOC_DB_TEMP,
     threads: env.IOC_DB_THREADS,
     queryTimeoutMs: env.IOC_QUERY_TIMEOUT_MS,
   });

@@ -10,6 +10,8 @@ export type Params = Record<string, string | number | boolean | null>;
 export interface DbOptions {
   path: string;
   memoryLimit?: string;
+  /** Where DuckDB spills what does not fit in memoryLimit. */
+  tempDirectory?: string;
   threads?: number;
   /** Read connections kept for concurrent queries. */
   poolSize?: number;
@@ -139,6 +141,7 @@ export class Db {
       allocator_flush_threshold: '32MB',
     };
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
     if (opts.threads) config.threads = String(opts.threads);
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
     return DuckDBInstance.create(opts.path, config);
