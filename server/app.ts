@@ -14,6 +14,7 @@ import type { Principal } from './auth/principal.ts';
 import { Auth } from './auth/service.ts';
 import { type Db, QueryTimeoutError, StoreClosedError } from './db/index.ts';
 import type { Env } from './env.ts';
+import { FEED_NAMES } from './feeds/specs.ts';
 import { DeliveryError } from './feeds/stage.ts';
 import { QueryError, type Scope, ScopeError } from './kpis/engine.ts';
 import type { Registry } from './kpis/registry.ts';
@@ -71,7 +72,23 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
             new HTTPException(503, { res: Response.json({ error: 'request timed out' }, { status: 503 }) }),
         )
       : undefined;
-  const wire = jsonWire({ skip: (path) => path.endsWith('/export') });
+  const wire = jsonWire({
+    skip: (path) => path.endsWith('/export'),
+    answerKey: (c) => {
+      const p = c.var.principal;
+      if (!p || c.var.staleCredentials || !KEPT_ANSWERS.test(c.req.path)) return undefined;
+      const scope = p.scope
+        ? JSON.stringify([p.scope.units ?? null, p.scope.sectors ?? null, p.scope.subsystems ?? null])
+        : 'all';
+      return [
+        c.var.ctx.db.versionOf(FEED_NAMES),
+        Math.floor(Date.now() / 60_000), // staleness follows the clock by the minute
+        p.kind === 'anonymous' ? 'anonymous' : [...p.permissions].sort().join(','),
+        scope,
+        c.req.url,
+      ].join('|');
+    },
+  });
   const api = new Hono<AppEnv>()
     .route('/', systemRoutes)
     .route('/', authRoutes)
@@ -116,9 +133,6 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
             next,
           ),
     )
-    // JSON answers: an ETag (a wall that polls gets 304 while the figures stay the same), revalidated every time,
-    // gzip from 1 KB (routes/wire.ts). Downloads stream and are left as they are.
-    .use('/api/*', wire)
     // A read answers within IOC_REQUEST_TIMEOUT_MS or gets 503 (its queries run on under their own budget, and
     // what they compute is cached for the next request). Exports stream for as long as the client reads.
     .use('/api/*', (c, next) =>
@@ -127,6 +141,10 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
         : next(),
     )
     .use('/api/*', auth.middleware())
+    // JSON answers: an ETag (a wall that polls gets 304 while the figures stay the same), revalidated every time,
+    // gzip from 1 KB, and the figures' answers kept by data version, minute, permissions and scope, so the next
+    // asker with the same rights gets the same bytes without a route run (routes/wire.ts). Downloads untouched.
+    .use('/api/*', wire)
     .route('/', api);
 
   // Every /api route carries its declaration (permission, schemas, description): refuse to serve one without.
@@ -189,3 +207,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/** Answers that depend only on the data, the minute, the URL and the asker's permissions and scope. */
+const KEPT_ANSWERS =
+  /^\/api\/(subsystems|index766|units|agencies|geo\/units|kpis(\/[a-z0-9_]+\.[a-z0-9_]+(\/(breakdown|records))?)?)$/;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
-import { fixtureApp, fixtureStore, pushHeaders, Q1 } from './helpers.ts';
+import { fixtureApp, fixtureStore, pushHeaders, Q1, signedIn } from './helpers.ts';
 
 /** A raw GET: the headers and bytes as sent (fetch would decompress). */
 function raw(url: string, headers: Record<string, string> = {}) {
@@ -99,6 +99,38 @@ describe('JSON answers', () => {
     expect(r.headers.etag).toBeUndefined();
     expect(r.headers['content-encoding']).toBeUndefined();
     expect(r.body.toString('utf8')).toContain('D01');
+  });
+});
+
+describe('answers kept for the next asker', () => {
+  it('never reach someone with other rights: a narrower scope or a missing permission still gets 403', async () => {
+    const url = `${base}/api/kpis/direction.documents_total?${Q1}`;
+    const leader = await signedIn(f.auth, ['leader']);
+    const head = await signedIn(f.auth, ['department_head'], { units: ['227'] });
+    const operator = await signedIn(f.auth, ['operator']);
+    const a = await raw(url, leader.headers);
+    const b = await raw(url, leader.headers); // kept
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body.equals(a.body)).toBe(true);
+    expect((await raw(url, head.headers)).status).toBe(403); // province-wide: outside a district scope
+    expect((await raw(url, operator.headers)).status).toBe(403); // no read permission
+    expect((await raw(url)).status).toBe(200); // the demo visitor reads as a leader
+    // Inside the scope, the scoped user's own answer (not the province's).
+    const mine = await raw(`${url}&unit=227`, head.headers);
+    expect(mine.status).toBe(200);
+    expect(JSON.parse(mine.body.toString()).filters).toEqual({ unit: '227' });
+  });
+
+  it('follow the data: a delivery gives the next asker the new figure', async () => {
+    const url = `${base}/api/kpis/direction.documents_total?${Q1}`;
+    const before = JSON.parse((await raw(url)).body.toString()).value as number;
+    const push = await f.app.request('/api/feeds/documents', {
+      method: 'POST',
+      headers: await pushHeaders(f.auth),
+      body: 'id,direction,agency_code,at,digitally_signed\nKA1,out,SNV,2021-02-02T08:00:00+07:00,true\n',
+    });
+    expect(push.status).toBe(200);
+    expect(JSON.parse((await raw(url)).body.toString()).value).toBe(before + 1);
   });
 });
 
