@@ -12,32 +12,17 @@ import { type ScopeAssignment, useSession } from '../../lib/session.ts';
 
 export const FEEDS = ['documents', 'dossiers', 'payments', 'reports'] as const;
 
-/** The administration lists, through the typed client (query keys ['admin', <list>]). */
+/** One administration list through the typed client, under the query key ['admin', <list>]. */
+const list =
+  <T,>(name: string, fetch: () => Promise<T>) =>
+  () =>
+    queryOptions({ queryKey: ['admin', name], queryFn: fetch, staleTime: 0 });
+
 export const adminQuery = {
-  users: () =>
-    queryOptions({
-      queryKey: ['admin', 'users'],
-      queryFn: () => ok(client.api.admin.users.$get()),
-      staleTime: 0,
-    }),
-  roles: () =>
-    queryOptions({
-      queryKey: ['admin', 'roles'],
-      queryFn: () => ok(client.api.admin.roles.$get()),
-      staleTime: 0,
-    }),
-  devices: () =>
-    queryOptions({
-      queryKey: ['admin', 'devices'],
-      queryFn: () => ok(client.api.admin.devices.$get()),
-      staleTime: 0,
-    }),
-  sources: () =>
-    queryOptions({
-      queryKey: ['admin', 'sources'],
-      queryFn: () => ok(client.api.admin.sources.$get()),
-      staleTime: 0,
-    }),
+  users: list('users', () => ok(client.api.admin.users.$get())),
+  roles: list('roles', () => ok(client.api.admin.roles.$get())),
+  devices: list('devices', () => ok(client.api.admin.devices.$get())),
+  sources: list('sources', () => ok(client.api.admin.sources.$get())),
 };
 
 export type AdminList = keyof typeof adminQuery;
