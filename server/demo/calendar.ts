@@ -1,8 +1,10 @@
 // Calendar arithmetic for the demo province: local (UTC+7) day numbers, Vietnamese holidays and the
 // seasonal activity weights that shape daily volumes. Small data (one value per day), so plain JS.
 
-/** Seconds east of UTC for Asia/Ho_Chi_Minh; Vietnam has no DST, so a constant is exact. */
-export const LOCAL_OFFSET_S = 7 * 3600;
+import { VN_OFFSET, VN_UTC_OFFSET_HOURS } from '../../common/vn-time.ts';
+
+/** Seconds east of UTC for Asia/Ho_Chi_Minh (common/vn-time.ts); Vietnam has no DST, so a constant is exact. */
+export const LOCAL_OFFSET_S = VN_UTC_OFFSET_HOURS * 3600;
 export const DAY_S = 86_400;
 
 /** Day number (days since 1970-01-01) of a local calendar date `YYYY-MM-DD`. */
@@ -45,7 +47,7 @@ export function localMidnightS(day: number): number {
 
 /** `2021-09-05T08:12:00+07:00`: the reports CSV spells instants in local time with the offset. */
 export function isoLocalWithOffset(epochS: number): string {
-  return `${new Date((epochS + LOCAL_OFFSET_S) * 1000).toISOString().slice(0, 19)}+07:00`;
+  return `${new Date((epochS + LOCAL_OFFSET_S) * 1000).toISOString().slice(0, 19)}${VN_OFFSET}`;
 }
 
 /** Lunar New Year's Day (mùng 1 Tết), which moves every year and dominates activity around it. */
