@@ -201,14 +201,19 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
     SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code
     WHERE p.rec NOT IN (SELECT rec FROM bad)
     QUALIFY row_number() OVER (PARTITION BY p.id ORDER BY p.updated_at DESC NULLS LAST, p.rec DESC) = 1`);
+  // The incoming ids already stored, once (one join with the feed table): whether the stored version is newer.
+  await tx.run(`CREATE TEMP TABLE known AS
+    SELECT c.id,
+      coalesce(t.updated_at > c.updated_at, false) OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL) AS newer
+    FROM ups c JOIN ${feed} t ON t.id = c.id`);
   // A stored version that is newer wins: the candidate is stale.
-  await tx.run(`DELETE FROM ups WHERE id IN (
-    SELECT c.id FROM ups c JOIN ${feed} t ON t.id = c.id
-    WHERE t.updated_at > c.updated_at OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL))`);
+  await tx.run(`DELETE FROM ups WHERE id IN (SELECT id FROM known WHERE newer)`);
   const valid = (
     await tx.query<{ n: number }>('SELECT count(*) AS n FROM parsed WHERE rec NOT IN (SELECT rec FROM bad)')
   )[0].n;
-  await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM ups)`);
+  // Replaced versions go; a delivery of new ids only (the common case: a day's new records) skips this scan.
+  const replaced = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM known WHERE NOT newer'))[0].n;
+  if (replaced > 0) await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM known WHERE NOT newer)`);
   const select = spec.fields.map((f) =>
     f.name === 'unit_code' ? 'p.unit_code_resolved' : `CAST(p."${f.name}" AS ${storageType(f.type)})`,
   );

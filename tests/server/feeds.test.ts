@@ -209,6 +209,22 @@ describe('deliveries', () => {
     expect(
       (await db.query<{ subject: string }>(`SELECT subject FROM documents WHERE id = 'W1'`))[0].subject,
     ).toBe('second');
+    // Only the stored one has updated_at: the incoming version without it is stale; the other way round, it replaces.
+    expect(await load(`${HEAD}\nU1,out,SNV,2021-01-05,true,no-time,\n`)).toMatchObject({
+      accepted: 0,
+      stale: 1,
+    });
+    expect(await load(`${HEAD}\nW1,out,SNV,2021-01-05,true,third,2021-04-01T00:00:00Z\n`)).toMatchObject({
+      accepted: 1,
+      stale: 0,
+    });
+    const all = await db.query<{ id: string; subject: string }>(
+      `SELECT id, subject FROM documents ORDER BY id`,
+    );
+    expect(all).toEqual([
+      { id: 'U1', subject: 'v3' },
+      { id: 'W1', subject: 'third' },
+    ]);
   });
 
   it('is all-or-nothing: a failure inside the transaction leaves nothing behind', async () => {
