@@ -78,10 +78,10 @@ describe('classify', () => {
 describe('legendItems', () => {
   it('labels each class with its range in the given formatter', () => {
     const c = classify([9, 1, 5], 3);
-    expect(legendItems(c, (v) => `${fmt(v)} %`)).toEqual([
-      { color: c.colors[0], label: '1 % – 5 %' },
-      { color: c.colors[1], label: '5 % – 9 %' },
-      { color: c.colors[2], label: '9 %' },
+    expect(legendItems(c, (v) => `${fmt(v)} %`, [9, 1, 5])).toEqual([
+      { color: c.colors[0], label: '1 % – 5 %', count: 1 },
+      { color: c.colors[1], label: '5 % – 9 %', count: 1 },
+      { color: c.colors[2], label: '9 %', count: 1 },
     ]);
   });
 });
@@ -146,5 +146,23 @@ describe('feature helpers', () => {
     expect(hasDemo(fc)).toBe(true);
     expect(hasDemo({ ...fc, features: [fc.features[0]] })).toBe(false);
     expect(boundsOf({ type: 'FeatureCollection', features: [] })).toBeNull();
+  });
+
+  it('never shows two equal bounds: classes start at distinct shown values, each with its count', () => {
+    // Rates that differ only past the shown precision (one decimal): the old breaks read "97.0 % – 97.0 %".
+    // Quantile starts 97.03 and 97.05 show as 97.0 like the first value: dropped; 97.13 and 97.21 start classes.
+    const values = [97.01, 97.02, 97.03, 97.04, 97.05, 97.12, 97.13, 97.14, 97.21, 98.0];
+    const shown = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
+    const c = classify(values, 5, shown);
+    const starts = c.breaks.slice(0, -1).map(shown);
+    expect(new Set(starts).size).toBe(starts.length);
+    const items = legendItems(c, shown, values);
+    for (const it of items) {
+      const [from, to] = it.label.split(' – ');
+      if (to !== undefined) expect(from).not.toBe(to);
+    }
+    expect(items.map((i) => i.count).reduce((a, b) => a + b, 0)).toBe(values.length);
+    expect(items.map((i) => i.label)).toEqual(['97.0 % – 97.1 %', '97.1 % – 97.2 %', '97.2 % – 98.0 %']);
+    expect(items.map((i) => i.count)).toEqual([6, 2, 2]);
   });
 });

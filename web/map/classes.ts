@@ -36,7 +36,15 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
  * Quantile classes of the finite values (nulls and NaN are "no data", not zero): up to n classes with about
  * as many units each; fewer when there are fewer distinct values, never an empty class.
  */
-export function classify(values: Iterable<number | null | undefined>, n = 5): Classes {
+export function classify(
+  values: Iterable<number | null | undefined>,
+  n = 5,
+  /**
+   * How a bound is shown (the legend's formatter): two classes never start at the same shown value, so the legend
+   * never reads "97 % – 97 %" twice for bounds that differ only past the shown precision.
+   */
+  shown: (v: number) => string = String,
+): Classes {
   const sorted = [...values].filter(isNum).sort((a, b) => a - b);
   const count = sorted.length;
   const k = Math.max(1, Math.min(Math.floor(n), 9));
@@ -44,7 +52,8 @@ export function classify(values: Iterable<number | null | undefined>, n = 5): Cl
   const lows: number[] = [sorted[0]];
   for (let i = 1; i < k; i++) {
     const q = sorted[Math.floor((i * count) / k)];
-    if (q > lows[lows.length - 1]) lows.push(q);
+    const last = lows[lows.length - 1];
+    if (q > last && shown(q) !== shown(last)) lows.push(q);
   }
   return { breaks: [...lows, sorted[count - 1]], colors: palette(lows.length) };
 }
@@ -68,13 +77,24 @@ export function colorOf(v: number | null | undefined, c: Classes): string | null
 export interface LegendItem {
   color: string;
   label: string;
+  /** Units in the class. */
+  count: number;
 }
 
-/** Legend rows, low to high: "from – to" in the caller's formatter, one value when a class holds one. */
-export function legendItems(c: Classes, format: (v: number | null) => string): LegendItem[] {
+/**
+ * Legend rows, low to high: "from – to" in the caller's formatter, one value when the class shows one, and how
+ * many of the values fall in it.
+ */
+export function legendItems(
+  c: Classes,
+  format: (v: number | null) => string,
+  values: Iterable<number | null | undefined> = [],
+): LegendItem[] {
+  const counts = c.colors.map(() => 0);
+  for (const v of values) if (isNum(v)) counts[classOf(v, c)]++;
   return c.colors.map((color, i) => {
-    const from = c.breaks[i];
-    const to = c.breaks[i + 1];
-    return { color, label: from === to ? format(from) : `${format(from)} – ${format(to)}` };
+    const from = format(c.breaks[i]);
+    const to = format(c.breaks[i + 1]);
+    return { color, label: from === to ? from : `${from} – ${to}`, count: counts[i] };
   });
 }

@@ -7,6 +7,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import type { Layer, GeoJSON as LeafletGeoJSON, LeafletMouseEvent, Path, PathOptions } from 'leaflet';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { GeoJSON, MapContainer, TileLayer, useMap } from 'react-leaflet';
+import { useI18n } from '../lib/i18n.ts';
 import { classify, colorOf, legendItems } from './classes.ts';
 import { boundsOf, codeOf, hasDemo, hoverText, nameOf, shortName } from './features.ts';
 
@@ -89,8 +90,9 @@ export function ProvinceMap({
   const layerRef = useRef<LeafletGeoJSON | null>(null);
   const [hover, setHover] = useState<string | null>(null);
 
-  const classes = useMemo(() => classify(values.values(), classCount), [values, classCount]);
-  const legend = useMemo(() => legendItems(classes, format), [classes, format]);
+  const { fmt } = useI18n();
+  const classes = useMemo(() => classify(values.values(), classCount, format), [values, classCount, format]);
+  const legend = useMemo(() => legendItems(classes, format, values.values()), [classes, format, values]);
   const byCode = useMemo(() => new Map(features.features.map((f) => [codeOf(f), f])), [features]);
   const missing = useMemo(
     () => features.features.some((f) => colorOf(values.get(codeOf(f)), classes) === null),
@@ -224,6 +226,7 @@ export function ProvinceMap({
             <div className="ioc-map__legend-row" key={item.color}>
               <span className="ioc-map__swatch" style={{ background: item.color }} />
               {item.label}
+              <span className="ioc-map__legend-count">({fmt.number(item.count)})</span>
             </div>
           ))}
           {missing ? (
