@@ -76,7 +76,6 @@ export async function prepareAccess(
         for (const u of demoAdmins) {
           await auth.accounts.updateUser(u.id, { password: env.IOC_ADMIN_PASSWORD, displayName: 'Quản trị' });
           await db.query('UPDATE users SET demo = false WHERE id = $id', { id: u.id });
-          await db.query('DELETE FROM sessions WHERE user_id = $id', { id: u.id });
         }
         log(`The demo's admin password replaced by IOC_ADMIN_PASSWORD (user ${demoAdmins[0].username}).`);
       } else if (env.IOC_ADMIN_PASSWORD) {

@@ -1,7 +1,7 @@
 // The one shape every export writer reads: typed columns with headers in the UI language, and rows arriving in
 // chunks (a whole answer in one chunk, or a records stream chunk by chunk). Writers never see a KPI.
 import { hasMessage, translate } from '../../common/messages.ts';
-import { type Lang, valueKind as unitKind } from '../../common/vocabulary.ts';
+import { type Lang, valueKind } from '../../common/vocabulary.ts';
 import type { Row } from '../db/index.ts';
 import type { BreakdownAnswer } from '../kpis/service.ts';
 import type { KpiAnswer } from '../kpis/types.ts';
@@ -27,11 +27,6 @@ export interface Table {
 }
 
 const L = (lang: Lang, vi: string, en: string) => (lang === 'vi' ? vi : en);
-
-/** The kind of a KPI value by the KPI's unit (common/vocabulary.ts: `percent` and `%` are percentages). */
-export function valueKind(unit: string): ColumnKind {
-  return unitKind(unit);
-}
 
 async function* once(rows: Row[]): AsyncIterable<Row[]> {
   yield rows;

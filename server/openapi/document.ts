@@ -3,8 +3,9 @@
 import { type ZodType, z } from 'zod';
 import type { RouteDef } from '../routes/route.ts';
 
-const jsonSchema = (t: ZodType) =>
-  z.toJSONSchema(t, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' });
+/** A zod schema as JSON Schema: `input` for what a client sends, `output` for what the route answers. */
+const jsonSchema = (t: ZodType, io: 'input' | 'output' = 'output') =>
+  z.toJSONSchema(t, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
 
 /** Every status the route can answer, each with its body. */
 function responses(r: RouteDef) {
@@ -52,11 +53,7 @@ type JsonSchema = { properties?: Record<string, JsonSchema>; required?: string[]
 
 function parameters(schema: ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
-  const js = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-    target: 'draft-2020-12',
-  }) as JsonSchema;
+  const js = jsonSchema(schema, 'input');
   const required = new Set(js.required ?? []);
   return Object.entries(js.properties ?? {}).map(([name, s]) => {
     const { description, ...rest } = s;
@@ -106,11 +103,7 @@ export function openApiDocument(version: string, routes: readonly RouteDef[]) {
               required: true,
               content: {
                 'application/json': {
-                  schema: z.toJSONSchema(r.json, {
-                    io: 'input',
-                    unrepresentable: 'any',
-                    target: 'draft-2020-12',
-                  }),
+                  schema: jsonSchema(r.json, 'input'),
                 },
               },
             },

@@ -1,7 +1,6 @@
 // One TanStack queryOptions factory per endpoint: the key holds every parameter, so two views asking the same
 // question share one request and one cache entry. `live` adds the wall's 30-second refresh.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { FeatureCollection, Geometry } from 'geojson';
 import type { BreakdownBy } from '../../common/vocabulary.ts';
 import { client, compact, ok } from './api.ts';
 
@@ -164,15 +163,6 @@ export const feedsOptions = (live?: boolean) =>
     staleTime: STALE,
     ...liveOpts(live),
   });
-
-export interface GeoUnitProps {
-  code: string;
-  name: string;
-  level: GeoLevel;
-  parentCode: string | null;
-  demo: boolean;
-}
-export type GeoUnits = FeatureCollection<Geometry, GeoUnitProps>;
 
 /** Unit shapes from our own API (offline by default); they change only when boundaries are imported. */
 export const geoUnitsOptions = (level: GeoLevel, parent?: string) =>
