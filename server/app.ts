@@ -29,6 +29,7 @@ import { oidcRoutes } from './routes/oidc.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { undeclared } from './routes/route.ts';
+import { serviceRoutes } from './routes/services.ts';
 import { systemRoutes } from './routes/system.ts';
 import { jsonWire } from './routes/wire.ts';
 
@@ -95,6 +96,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     .route('/', oidcRoutes)
     .route('/', adminRoutes)
     .route('/', kpiRoutes)
+    .route('/', serviceRoutes)
     .route('/', feedRoutes)
     .route('/', referenceRoutes)
     .route('/', geoRoutes)
@@ -210,4 +212,4 @@ export type AppType = ReturnType<typeof createApp>;
 
 /** Answers that depend only on the data, the minute, the URL and the asker's permissions and scope. */
 const KEPT_ANSWERS =
-  /^\/api\/(subsystems|index766|units|agencies|geo\/units|kpis(\/[a-z0-9_]+\.[a-z0-9_]+(\/(breakdown|records))?)?)$/;
+  /^\/api\/(subsystems|index766|services\/one-stop|calendar\/[0-9]{4}|units|agencies|geo\/units|kpis(\/[a-z0-9_]+\.[a-z0-9_]+(\/(breakdown|records))?)?)$/;

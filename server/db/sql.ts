@@ -11,6 +11,9 @@ export const fromVnLocalSql = (ts: string) =>
 export const toVnLocalSql = (ts: string) =>
   `(CAST((${ts}) AS TIMESTAMP) + INTERVAL ${VN_UTC_OFFSET_HOURS} HOUR)`;
 
+/** An instant (TIMESTAMPTZ) as the Vietnam calendar day it falls on. */
+export const vnDateSql = (ts: string) => `CAST(${toVnLocalSql(ts)} AS DATE)`;
+
 /** A SQL string literal. */
 export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 

@@ -2,6 +2,7 @@
 // seasonal activity weights that shape daily volumes. Small data (one value per day), so plain JS.
 
 import { VN_OFFSET, VN_UTC_OFFSET_HOURS } from '../../common/vn-time.ts';
+import { builtInCalendar, tetDate, WorkCalendar } from '../reference/calendar.ts';
 
 /** Seconds east of UTC for Asia/Ho_Chi_Minh (common/vn-time.ts); Vietnam has no DST, so a constant is exact. */
 export const LOCAL_OFFSET_S = VN_UTC_OFFSET_HOURS * 3600;
@@ -50,63 +51,44 @@ export function isoLocalWithOffset(epochS: number): string {
   return `${new Date((epochS + LOCAL_OFFSET_S) * 1000).toISOString().slice(0, 19)}${VN_OFFSET}`;
 }
 
-/** Lunar New Year's Day (mùng 1 Tết), which moves every year and dominates activity around it. */
-const TET: Record<number, string> = {
-  2015: '2015-02-19',
-  2016: '2016-02-08',
-  2017: '2017-01-28',
-  2018: '2018-02-16',
-  2019: '2019-02-05',
-  2020: '2020-01-25',
-  2021: '2021-02-12',
-  2022: '2022-02-01',
-  2023: '2023-01-22',
-  2024: '2024-02-10',
-  2025: '2025-01-29',
-  2026: '2026-02-17',
-  2027: '2027-02-06',
-  2028: '2028-01-26',
-  2029: '2029-02-13',
-  2030: '2030-02-03',
-};
+/** The working-day calendar the demo lives by (server/reference/calendar.ts: lunar Tết and Giỗ Tổ, make-up days). */
+const CALENDAR = new WorkCalendar(builtInCalendar(2014, 2031));
+const tetDays = new Map<number, number>();
 
-/** Giỗ Tổ Hùng Vương (10/3 lunar): a national holiday, and Phú Thọ hosts the Đền Hùng festival. */
-const HUNG_KINGS: Record<number, string> = {
-  2019: '2019-04-14',
-  2020: '2020-04-02',
-  2021: '2021-04-21',
-  2022: '2022-04-10',
-  2023: '2023-04-29',
-  2024: '2024-04-18',
-  2025: '2025-04-07',
-  2026: '2026-04-26',
-  2027: '2027-04-16',
-  2028: '2028-04-04',
-  2029: '2029-04-23',
-  2030: '2030-04-12',
-};
-
-const FIXED_HOLIDAYS = new Set(['01-01', '04-30', '05-01', '09-01', '09-02']);
+/** Mùng 1 Tết of a year as a day number, from the lunar calendar. */
+function tetDay(year: number): number {
+  let d = tetDays.get(year);
+  if (d === undefined) {
+    d = dayFromIso(tetDate(year));
+    tetDays.set(year, d);
+  }
+  return d;
+}
 
 /** Days from the nearest Tết (negative before it), or undefined when no Tết is within 40 days. */
 export function daysFromTet(day: number): number | undefined {
   const year = yearOfDay(day);
   for (const y of [year, year + 1]) {
-    const iso = TET[y];
-    if (!iso) continue;
-    const t = day - dayFromIso(iso);
+    const t = day - tetDay(y);
     if (t >= -40 && t <= 40) return t;
   }
   return undefined;
 }
 
+/** A day off that is not a weekend: a holiday, a day off in lieu or a swapped day off. */
 export function isPublicHoliday(day: number): boolean {
-  const iso = isoFromDay(day);
-  if (FIXED_HOLIDAYS.has(iso.slice(5))) return true;
-  if (HUNG_KINGS[yearOfDay(day)] === iso) return true;
-  const t = daysFromTet(day);
-  // The Tết break runs roughly from 29 Tết to mùng 5.
-  return t !== undefined && t >= -2 && t <= 4;
+  const wd = weekdayOfDay(day);
+  return wd !== 0 && wd !== 6 && !CALENDAR.isWorking(isoFromDay(day));
+}
+
+/** The day `n` working days after `day` (the working days strictly after it are counted). */
+export function addWorkingDays(day: number, n: number): number {
+  return dayFromIso(CALENDAR.addWorkingDays(isoFromDay(day), n));
+}
+
+/** Whether the offices work that day (a Saturday worked by a swap counts). */
+export function isWorkingDay(day: number): boolean {
+  return CALENDAR.isWorking(isoFromDay(day));
 }
 
 export type ActivityKind = 'office' | 'counter';
@@ -119,7 +101,15 @@ export type ActivityKind = 'office' | 'counter';
 export function activityWeight(day: number, kind: ActivityKind): number {
   const dow = weekdayOfDay(day);
   if (isPublicHoliday(day)) return 0.05;
-  let w = dow === 0 ? (kind === 'office' ? 0.04 : 0.02) : dow === 6 ? (kind === 'office' ? 0.1 : 0.16) : 1;
+  let w = isWorkingDay(day)
+    ? 1
+    : dow === 0
+      ? kind === 'office'
+        ? 0.04
+        : 0.02
+      : kind === 'office'
+        ? 0.1
+        : 0.16;
   const month = monthOfDay(day);
   if (kind === 'office') {
     if (month === 11) w *= 1.08;

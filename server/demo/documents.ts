@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import {
   DAY_S,
   dayFromIso,
-  isPublicHoliday,
+  isWorkingDay,
   LOCAL_OFFSET_S,
   monthOfDay,
   smoothstep,
-  weekdayOfDay,
   yearOfDay,
 } from './calendar.ts';
 import type { GenContext } from './context.ts';
@@ -123,7 +122,7 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
     const seq0 = perYear.get(year) ?? 0;
     perYear.set(year, seq0 + d.n);
     const t = yearsSince2020(d.day);
-    const off = isPublicHoliday(d.day) || weekdayOfDay(d.day) % 6 === 0;
+    const off = !isWorkingDay(d.day);
     const row = [
       d.day,
       year,
@@ -199,6 +198,22 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
   // per-row work reads this table instead, which DuckDB scans in parallel (and skips by day).
   await conn.run('CREATE OR REPLACE TABLE doc_rows AS SELECT d.day, t.k FROM doc_days d, range(d.n) t(k)');
 
+  // Deadlines fall on a working day: the first working day on or after a day (the working-day calendar).
+  const nextWorking: [number, number][] = [];
+  for (let day = ctx.toDay + 120, next = day; day >= ctx.fromDay - 7; day--) {
+    if (isWorkingDay(day)) next = day;
+    nextWorking.push([day, next]);
+  }
+  await loadTable(
+    conn,
+    'doc_next_working',
+    [
+      ['day', 'INTEGER'],
+      ['next', 'INTEGER'],
+    ],
+    nextWorking,
+  );
+
   const yearCopy = (year: number, file: string) => `COPY (
     WITH base AS (
       SELECT d.day, d.year, d.month, d.off, d.first + t.k AS i, d.seq0 + t.k + 1 AS seq,
@@ -231,7 +246,7 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
     handled AS (
       SELECT *,
              -- deadlines fall on a working day at 17:00 local
-             (due_day + CASE dow(due_day) WHEN 6 THEN 2 WHEN 0 THEN 1 ELSE 0 END) * ${DAY_S}
+             (SELECT nw.next FROM doc_next_working nw WHERE nw.day = deadlines.due_day) * ${DAY_S}
                - ${LOCAL_OFFSET_S} + 61200 AS due_s,
              u(1, i, 11) < CASE WHEN late THEN 0.72 WHEN is_task THEN p_task_ontime ELSE p_ontime END AS on_time,
              u(1, i, 12) < CASE WHEN late THEN 0.01 WHEN is_task THEN 0.003 ELSE 0.0005 END AS stuck

@@ -3,15 +3,7 @@
 // Time-varying shares (online filing, digitisation, payment adoption) are curves evaluated per day
 // in JS; every per-row draw is a seeded hash in SQL.
 import { join } from 'node:path';
-import {
-  DAY_S,
-  dayFromIso,
-  isPublicHoliday,
-  LOCAL_OFFSET_S,
-  smoothstep,
-  weekdayOfDay,
-  yearOfDay,
-} from './calendar.ts';
+import { DAY_S, dayFromIso, isWorkingDay, LOCAL_OFFSET_S, smoothstep, yearOfDay } from './calendar.ts';
 import type { GenContext } from './context.ts';
 import { hash01 } from './random.ts';
 import { type DemoUnit, LAGGING_DISTRICT } from './reference.ts';
@@ -115,15 +107,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     const seq0 = perYear.get(year) ?? 0;
     perYear.set(year, seq0 + n);
     const curves = dayCurves(day, ctx.toDay);
-    const row = [
-      day,
-      year,
-      n,
-      first,
-      seq0,
-      isPublicHoliday(day) || weekdayOfDay(day) % 6 === 0,
-      ...CURVE_COLUMNS.map((k) => curves[k]),
-    ];
+    const row = [day, year, n, first, seq0, !isWorkingDay(day), ...CURVE_COLUMNS.map((k) => curves[k])];
     first += n;
     return row;
   });
@@ -141,6 +125,27 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     ],
     dayRows,
   );
+
+  // Working days (the calendar of server/reference/calendar.ts): seq counts working days up to a day, so a
+  // deadline n working days after receipt is the working day whose seq is n more.
+  const wdRows: [number, boolean, number][] = [];
+  let wseq = 0;
+  for (let day = ctx.fromDay - 7; day <= ctx.toDay + 400; day++) {
+    const working = isWorkingDay(day);
+    if (working) wseq++;
+    wdRows.push([day, working, wseq]);
+  }
+  await loadTable(
+    conn,
+    'ds_wd',
+    [
+      ['day', 'INTEGER'],
+      ['working', 'BOOLEAN'],
+      ['seq', 'INTEGER'],
+    ],
+    wdRows,
+  );
+  await conn.run('CREATE OR REPLACE TABLE ds_wd_working AS SELECT seq, day FROM ds_wd WHERE working');
 
   const deptBySector = new Map(
     ref.agencies.filter((a) => a.kind === 'department').map((a) => [a.sector, a.code]),
@@ -216,6 +221,13 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
       JOIN ds_commune_slots cs ON cs.slot = floor(u(2, b.i, 2) * ${1 << 16})::INTEGER
       JOIN ds_communes c ON c.idx = cs.idx
     ),
+    -- the appointment: the statutory working days after the day of receipt (holidays skipped)
+    dated AS (
+      SELECT dr.*, w2.day AS due_day
+      FROM drawn dr
+      JOIN ds_wd w1 ON w1.day = dr.day
+      JOIN ds_wd_working w2 ON w2.seq = w1.seq + greatest(dr.days, CASE WHEN w1.working THEN 0 ELSE 1 END)
+    ),
     placed AS (
       SELECT *,
         -- the receiving agency follows the procedure's level; the unit is where the applicant filed
@@ -223,12 +235,11 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
         CASE level WHEN 'district' THEN district ELSE commune END AS unit_code,
         service_level <> 'information' AS online_capable,
         ${midnight('day')} + ${officeTime('u(2, i, 5)')} AS recv_s,
-        add_workdays(day, days) AS due_day,
         CASE WHEN level <> 'province' AND troubled THEN p_troubled
              WHEN level <> 'province' AND district = '${LAGGING_DISTRICT}' THEN p_lagging
              ELSE p_ontime END AS p_on,
         u(2, i, 6) AS u_fate
-      FROM drawn
+      FROM dated
     ),
     fated AS (
       SELECT *,
@@ -236,7 +247,8 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
                   CASE service_level WHEN 'full_online' THEN p_online_full ELSE p_online_partial END THEN 'online'
              WHEN u(2, i, 4) < 0.04 THEN 'postal' ELSE 'counter' END AS channel,
         ${midnight('due_day')} + 61200 AS due_s,
-        CASE WHEN u_fate < 0.012 THEN 'returned'
+        CASE WHEN u_fate < 0.009 THEN 'returned'
+             WHEN u_fate < 0.013 THEN 'withdrawn'
              WHEN u_fate < 0.017 THEN 'cancelled'
              WHEN u_fate < 0.017 + CASE WHEN troubled THEN 0.01 ELSE 0.0004 END THEN 'stuck'
              WHEN u(2, i, 7) < p_on THEN 'on_time'
@@ -252,6 +264,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
           WHEN 'late' THEN ${midnight(`due_day + 1 + floor(u(2, i, 8) ^ 2 * CASE WHEN troubled THEN 45 ELSE 25 END)::INTEGER`)}
             + 27000 + floor(u(2, i, 9) * 34200)::BIGINT
           WHEN 'returned' THEN recv_s + 3600 + floor(u(2, i, 8) * greatest(1, due_s - recv_s - 3600))::BIGINT
+          WHEN 'withdrawn' THEN recv_s + 7200 + floor(u(2, i, 8) * greatest(1, due_s - recv_s - 7200))::BIGINT
           WHEN 'cancelled' THEN recv_s + 1800 + floor(u(2, i, 8) * 3 * ${DAY_S})::BIGINT
         END AS end_s,
         fee IS NOT NULL AND channel = 'online' AND u(2, i, 10) < p_pay_online
@@ -262,7 +275,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     SELECT i, day, year, seq, procedure_code, agency_code, unit_code, online_capable, channel,
       recv_s, due_s, end_s, fate, fee, synced, paid_online,
       CASE WHEN end_s <= ${asOf} AND fate IN ('on_time', 'late') THEN 'completed'
-           WHEN end_s <= ${asOf} AND fate IN ('returned', 'cancelled') THEN fate
+           WHEN end_s <= ${asOf} AND fate IN ('returned', 'withdrawn', 'cancelled') THEN fate
            WHEN ${asOf} - recv_s < 43200 THEN 'received'
            WHEN u(2, i, 11) < 0.12 THEN 'supplement'
            ELSE 'processing' END AS status,
@@ -279,7 +292,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     WHERE i IN (
       SELECT arg_min(d.i, d.recv_s::HUGEINT * 4294967296 + d.i) FROM ds d JOIN ds_communes c ON d.unit_code = c.code
       WHERE d.fee IS NOT NULL AND d.online_capable AND d.day >= c.adopt_day
-        AND d.fate NOT IN ('returned', 'cancelled') AND d.pay_s <= ${asOf}
+        AND d.fate NOT IN ('returned', 'withdrawn', 'cancelled') AND d.pay_s <= ${asOf}
       GROUP BY c.code)`);
 
   // The seed figure depends on every early adopter having its pilot by the cutoff; with hundreds of
@@ -309,6 +322,13 @@ function dossierSelect(asOf: number): string {
     to_timestamp(due_s) AS due_at,
     to_timestamp(CASE WHEN status = 'completed' THEN end_s END) AS completed_at,
     status,
+    -- the latest request for more documents: the open ones waiting now, and one in twenty of the others earlier
+    to_timestamp(CASE WHEN status = 'supplement' THEN recv_s + floor(least(${asOf} - recv_s, 10 * ${DAY_S}) * u(2, i, 20))::BIGINT
+      WHEN status IN ('completed', 'returned', 'withdrawn') AND u(2, i, 21) < 0.05
+        THEN recv_s + floor((end_s - recv_s) * 0.4 * u(2, i, 20))::BIGINT END) AS supplement_requested_at,
+    to_timestamp(CASE WHEN status IN ('completed', 'returned', 'withdrawn') AND u(2, i, 21) < 0.05
+        THEN recv_s + floor((end_s - recv_s) * (0.45 + 0.4 * u(2, i, 22)))::BIGINT END) AS supplemented_at,
+    to_timestamp(CASE WHEN status IN ('returned', 'withdrawn', 'cancelled') THEN end_s END) AS closed_at,
     status = 'completed' AND u(2, i, 14) < p_result AS result_digitized,
     u(2, i, 15) < p_components AS components_digitized,
     u(2, i, 16) < p_reuse AS reused_data,
@@ -322,7 +342,7 @@ function dossierSelect(asOf: number): string {
       END END AS satisfaction,
     -- the latest event; an open dossier was last touched within its first weeks
     to_timestamp(greatest(
-      CASE WHEN status IN ('completed', 'returned', 'cancelled') THEN end_s
+      CASE WHEN status IN ('completed', 'returned', 'withdrawn', 'cancelled') THEN end_s
            ELSE recv_s + floor(least(${asOf} - recv_s, 20 * ${DAY_S}) * u(2, i, 19))::BIGINT END,
       CASE WHEN paid AND pay_s <= ${asOf} THEN pay_s ELSE recv_s END)) AS updated_at`;
 }
@@ -342,7 +362,7 @@ function paymentSelect(asOf: number, year: number): string {
     WITH payers AS (
       SELECT *, ${channel} AS pay_channel,
         u(3, i, 1) < 0.03 AS had_failure,
-        CASE WHEN status IN ('returned', 'cancelled') AND end_s >= pay_s THEN end_s + ${DAY_S} + floor(u(3, i, 3) * 2 * ${DAY_S})::BIGINT
+        CASE WHEN status IN ('returned', 'withdrawn', 'cancelled') AND end_s >= pay_s THEN end_s + ${DAY_S} + floor(u(3, i, 3) * 2 * ${DAY_S})::BIGINT
              WHEN NOT pilot AND u(3, i, 4) < 0.002 THEN pay_s + 2 * ${DAY_S} + floor(u(3, i, 3) * 10 * ${DAY_S})::BIGINT
         END AS refund_s
       FROM ds JOIN ds_days USING (day, year)

@@ -2,7 +2,9 @@
 // payments goes through the same loader as a pushed feed, so the wall is alive and freshness is real.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VN_OFFSET } from '../../common/vn-time.ts';
 import type { Db } from '../db/index.ts';
+import { vnDateSql } from '../db/sql.ts';
 import { loadDelivery } from '../feeds/loader.ts';
 import type { FeedName } from '../feeds/specs.ts';
 
@@ -57,6 +59,14 @@ export function startLive(
           updated_at: iso,
         };
       });
+      // New dossiers are due 7 working days after today (the working-day calendar), at 17:00.
+      const due = await db.query<{ due: string }>(
+        `SELECT strftime(w2.day, '%Y-%m-%d') AS due FROM workdays w1
+         JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + 7 WHERE w1.day = ${vnDateSql('now()')}`,
+      );
+      const dueAt = due[0]
+        ? `${due[0].due}T17:00:00${VN_OFFSET}`
+        : new Date(now.getTime() + 10 * 86_400_000).toISOString();
       // Complete a few open dossiers (their last state wins by updated_at) and receive new ones.
       const open = await db.query<Record<string, unknown>>(
         `SELECT * EXCLUDE (delivery_id, loaded_at) FROM dossiers WHERE completed_at IS NULL
@@ -78,7 +88,7 @@ export function startLive(
           agency_code: pick(pools!.agencies),
           channel: online ? 'online' : 'counter',
           received_at: iso,
-          due_at: new Date(now.getTime() + 10 * 86_400_000).toISOString(),
+          due_at: dueAt,
           status: 'received',
           fee_vnd: p.has_fee ? 50_000 : 0,
           paid_online: p.has_fee && online,

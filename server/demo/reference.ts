@@ -4,6 +4,7 @@
 // days, fees) drive the feed generators and are never written.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { builtInCalendar, type CalendarRow } from '../reference/calendar.ts';
 import { allocate } from './calendar.ts';
 import { toCsv } from './csv.ts';
 import {
@@ -1417,7 +1418,7 @@ export function buildReference(lastYear: number): DemoReference {
   };
 }
 
-/** Write the five reference CSVs; returns their paths. */
+/** Write the reference CSVs (five tables and the calendar); returns their paths. */
 export async function writeReference(dataDir: string, ref: DemoReference): Promise<string[]> {
   const dir = join(dataDir, 'reference');
   await mkdir(dir, { recursive: true });
@@ -1456,6 +1457,8 @@ export async function writeReference(dataDir: string, ref: DemoReference): Promi
       ),
     ],
     ['targets.csv', toCsv<DemoTarget>(['indicator_code', 'unit_code', 'year', 'target'], ref.targets)],
+    // The working-day calendar (FEEDS.md v2): the built-in years, written out as the file a province corrects.
+    ['calendar.csv', toCsv<CalendarRow>(['date', 'kind', 'name'], builtInCalendar())],
   ];
   const paths: string[] = [];
   for (const [name, text] of files) {

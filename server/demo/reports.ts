@@ -3,7 +3,19 @@
 // models in JS (trend × seasonality × seeded noise); two series are pinned to the seed figures.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DAY_S, dayFromIso, isoLocalWithOffset, LOCAL_OFFSET_S, smoothstep } from './calendar.ts';
+import {
+  addWorkingDays,
+  DAY_S,
+  dayFromIso,
+  isoFromDay,
+  isoLocalWithOffset,
+  LOCAL_OFFSET_S,
+  smoothstep,
+} from './calendar.ts';
+
+/** Day of the month (1–31) of a day number. */
+const monthEndDate = (day: number) => Number(isoFromDay(day).slice(8, 10));
+
 import type { GenContext } from './context.ts';
 import { toCsv } from './csv.ts';
 import { hash01, hashNormal, hashPoisson } from './random.ts';
@@ -377,14 +389,17 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
         const key = [seed, 'report', ind.code, unit, p.label] as const;
         const fate = hash01(...key, 'fate');
         if (fate < pMissing) continue;
-        const dueDay = p.endDay + ind.due_days;
+        // The reporting regime (NĐ 09/2019): figures close on the 14th of the period's last month; the report is
+        // due due_days working days after that cut-off.
+        const cutoff = p.endDay - (monthEndDate(p.endDay) - 14);
+        const dueDay = addWorkingDays(cutoff, ind.due_days);
         const u = hash01(...key, 'day');
         // Rankings can only be reported once published, in spring of the following year.
         const earliest = ind.subsystem === 'rankings' ? 90 : 1;
         const day =
           fate < pMissing + pLate
             ? dueDay + 1 + Math.floor(u * u * 30)
-            : p.endDay + earliest + Math.floor(u ** 0.6 * (ind.due_days - earliest));
+            : cutoff + earliest + Math.floor(u ** 0.6 * Math.max(0, dueDay - cutoff - earliest));
         const submitted = day * DAY_S - LOCAL_OFFSET_S + 27000 + Math.floor(hash01(...key, 'time') * 34200);
         if (submitted > ctx.asOfS) continue;
         // A few reports are corrected after submission (same id, later updated_at).

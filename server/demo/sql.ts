@@ -27,15 +27,6 @@ export async function defineMacros(conn: DuckDBConnection, seed: number): Promis
     `CREATE OR REPLACE MACRO smooth(t, t0, t1) AS
        least(1.0, greatest(0.0, (t - t0) / (t1 - t0))) ^ 2 * (3 - 2 * least(1.0, greatest(0.0, (t - t0) / (t1 - t0))))`,
   );
-  // Weekday of a day number: 0 = Sunday … 6 = Saturday.
-  await conn.run(`CREATE OR REPLACE MACRO dow(day) AS ((day + 4) % 7)`);
-  // Add n working days (Mon–Fri) to a day; a weekend start counts from the Friday before.
-  await conn.run(
-    `CREATE OR REPLACE MACRO add_workdays(day, n) AS (
-       day - greatest(0, (dow(day) + 6) % 7 - 4)
-       + 7 * (n // 5) + n % 5
-       + CASE WHEN least((dow(day) + 6) % 7, 4) + n % 5 >= 5 THEN 2 ELSE 0 END)`,
-  );
 }
 
 /** Create `name` with `columns` and append `rows` (small tables only). */

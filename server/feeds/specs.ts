@@ -69,7 +69,16 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
       f('received_at', ts, true),
       f('due_at', ts, true),
       f('completed_at', ts),
-      f('status', enumOf('received', 'processing', 'supplement', 'completed', 'returned', 'cancelled'), true),
+      f(
+        'status',
+        enumOf('received', 'processing', 'supplement', 'completed', 'returned', 'withdrawn', 'cancelled'),
+        true,
+      ),
+      // v2: the events the one-stop count needs (server/kpis/dossier-states.ts); a source without them gets the
+      // best count its fields allow.
+      f('supplement_requested_at', ts),
+      f('supplemented_at', ts),
+      f('closed_at', ts),
       f('result_digitized', bool),
       f('components_digitized', bool),
       f('reused_data', bool),

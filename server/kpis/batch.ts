@@ -30,6 +30,8 @@ export function batchCells(db: Db, reqs: CellRequest[], scope?: Scope): Promise<
   const plans = reqs.map((r) => {
     try {
       const ms = [r.kpi.numerator, ...(r.kpi.denominator ? [r.kpi.denominator] : [])];
+      // Group counts (`per`) are not one aggregate over rows: such a KPI gets its own query.
+      if (ms.some((m) => m.per)) return 'alone' as const;
       return ms.map((m) => {
         filterSql(m.source, r.filters, scope, {}); // refuses what computeCells would refuse, per request
         const table = m.from ?? SOURCE_DEFS[m.source].table;
@@ -51,6 +53,7 @@ export function batchCells(db: Db, reqs: CellRequest[], scope?: Scope): Promise<
   return reqs.map(async (r, i) => {
     const plan = plans[i];
     if (plan instanceof Error) throw plan;
+    if (plan === 'alone') return computeCells(db, r.kpi, r.branches, r.filters, { scope });
     await Promise.all(plan.map((p) => p.g.done));
     const [num, den] = plan.map((p) => p.g.slots.get(p.slot)!.values!);
     return r.branches.map((b) => ({

@@ -139,7 +139,7 @@ export function filterSql(
 }
 
 /** Key expression of a non-time dimension on a source. */
-function dimSql(source: SourceName, dim: Dimension): { key: string; join?: string } {
+export function dimSql(source: SourceName, dim: Dimension): { key: string; join?: string } {
   const def = SOURCE_DEFS[source];
   if (!sourceDimensions(source).includes(dim))
     throw new QueryError(`breakdown by ${dim} is not available for ${source}`);
@@ -213,10 +213,19 @@ function measureSql(
     const { p, sub, timeWhere } = bindBranch(m, b, i, params);
     const where = [...f.where, ...timeWhere];
     if (m.where) where.push(`(${m.where})`);
+    const keySql = d ? `CAST(${d.key} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    if (m.per) {
+      // Groups (e.g. procedures) satisfying the condition, counted per period and key.
+      return sub(`SELECT period, key, count(*) AS v FROM (
+        SELECT $${p}k AS period, ${keySql} AS key, ${m.per.key} AS per_key
+        FROM ${table} s ${joins.join(' ')} ${whereSql}
+        GROUP BY ALL ${m.per.having ? `HAVING ${m.per.having}` : ''}) g GROUP BY period, key`);
+    }
     const agg = AGG[m.agg](m.expr ?? '*');
-    return sub(`SELECT $${p}k AS period, ${d ? `CAST(${d.key} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS key, ${agg} AS v
+    return sub(`SELECT $${p}k AS period, ${keySql} AS key, ${agg} AS v
       FROM ${table} s ${joins.join(' ')}
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${d ? 'GROUP BY ALL' : ''}`);
+      ${whereSql} ${d ? 'GROUP BY ALL' : ''}`);
   });
   return parts.join('\nUNION ALL\n');
 }
@@ -313,7 +322,7 @@ export function recordsSql(
   const params: Params = {};
   // The measure compiled for one branch, selecting rows instead of aggregating them.
   const agg = measureSql(
-    { ...m, agg: 'count' },
+    { ...m, agg: 'count', per: undefined },
     [{ key: 'current', range }],
     undefined,
     filters,

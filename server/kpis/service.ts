@@ -64,6 +64,11 @@ class VersionedCache {
 }
 const cache = new VersionedCache();
 
+/** An answer cached by the version of the feeds it reads (the one answer cache of the KPI service). */
+export function cached<T>(db: Db, key: string, make: () => Promise<T>, feeds: readonly string[]): Promise<T> {
+  return cache.get(db, key, make, feeds);
+}
+
 const SOURCE_FEED: Partial<Record<SourceName, string>> = {
   documents: 'documents',
   dossiers: 'dossiers',
@@ -255,7 +260,7 @@ export interface BreakdownAnswer {
 }
 
 /** Label of each key: unit, agency, procedure and indicator names; sectors and dates are their own label. */
-async function labels(ctx: KpiContext, by: Dimension): Promise<Map<string, string>> {
+export async function labelsOf(ctx: KpiContext, by: Dimension): Promise<Map<string, string>> {
   const sql: Partial<Record<Dimension, string>> = {
     province: 'SELECT code AS k, name AS v FROM units',
     district: 'SELECT code AS k, name AS v FROM units',
@@ -346,7 +351,7 @@ export async function getBreakdown(
           filters,
           by,
         );
-        const names = await labels(ctx, by);
+        const names = await labelsOf(ctx, by);
         let keys = [...new Set(cells.filter((c) => c.period === 'cur').map((c) => c.key))];
         if (by === 'district' || by === 'commune')
           keys = [...new Set([...(await unitKeys(ctx, by, filters)), ...keys])];

@@ -30,6 +30,12 @@ export const MeasureSchema = z.object({
   timeType: z.enum(['timestamptz', 'date']).default('timestamptz'),
   /** Replaces the source table (e.g. latest report per unit as of {end}). */
   from: z.string().optional(),
+  /**
+   * Count groups instead of rows: the distinct values of `key` (e.g. procedures) among the measure's rows whose
+   * group satisfies `having` (an aggregate condition over the group's rows), e.g. procedures whose average
+   * processing time beats the time allowed.
+   */
+  per: z.object({ key: z.string(), having: z.string().optional() }).optional(),
 });
 export type Measure = z.infer<typeof MeasureSchema>;
 export type MeasureInput = z.input<typeof MeasureSchema>;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
 import { type FieldKind, type FieldSpec, storageType } from '../feeds/fields.ts';
 import { DeliveryError, stage } from '../feeds/stage.ts';
+import { CALENDAR_KINDS, CalendarError, type CalendarRow, replaceCalendarYears } from './calendar.ts';
 
 const f = (name: string, type: FieldKind, required = false): FieldSpec => ({ name, type, required });
 const id: FieldKind = { kind: 'id' };
@@ -67,7 +68,7 @@ export const REFERENCE: Record<ReferenceName, FieldSpec[]> = {
 };
 
 export interface ReferenceReport {
-  table: ReferenceName;
+  table: ReferenceName | 'calendar';
   rows: number;
 }
 
@@ -85,8 +86,45 @@ export async function loadReference(db: Db, dir: string): Promise<ReferenceRepor
     }
     await rebuildUnitPaths(tx);
     await checkUnitTree(tx);
+    const calendar = join(dir, 'calendar.csv');
+    if (existsSync(calendar)) out.push({ table: 'calendar', rows: await loadCalendar(tx, calendar) });
     return out;
   });
+}
+
+const CALENDAR_FIELDS: FieldSpec[] = [
+  f('date', { kind: 'date' }, true),
+  f('kind', enumOf(...CALENDAR_KINDS), true),
+  f('name', text),
+];
+
+/**
+ * calendar.csv (FEEDS.md v2): its rows replace the calendar of the years they cover; other years keep theirs (the
+ * built-in ones), so a province ships only the years it corrects.
+ */
+async function loadCalendar(tx: Tx, path: string): Promise<number> {
+  await tx.run(
+    'DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS parsed; DROP TABLE IF EXISTS bad; DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans; DROP TABLE IF EXISTS csv_bad; DROP TABLE IF EXISTS csv_bad_ranked',
+  );
+  await stage(tx, { path, format: 'csv' }, CALENDAR_FIELDS);
+  const bad = await tx.query<{ rec: number; field: string; value: string; reason: string }>(
+    'SELECT rec, field, value, reason FROM bad ORDER BY rec LIMIT 20',
+  );
+  if (bad.length > 0)
+    throw new DeliveryError(
+      `calendar.csv has invalid rows: ${bad.map((b) => `line ${b.rec + 1} ${b.field ?? ''} ${b.value ?? ''}: ${b.reason}`).join('; ')}`,
+    );
+  const rows = await tx.query<CalendarRow>(
+    `SELECT strftime(CAST(date AS DATE), '%Y-%m-%d') AS date, kind, coalesce(name, kind) AS name FROM parsed ORDER BY date`,
+  );
+  const years = [...new Set(rows.map((r) => Number(r.date.slice(0, 4))))];
+  try {
+    await replaceCalendarYears(tx, rows, years, 'calendar.csv');
+  } catch (e) {
+    if (e instanceof CalendarError) throw new DeliveryError(`calendar.csv: ${e.message}`);
+    throw e;
+  }
+  return rows.length;
 }
 
 async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<number> {

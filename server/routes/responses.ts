@@ -307,3 +307,44 @@ export const OpsDeliveriesAnswer = z.object({
 });
 export const KpiValuesAnswer = z.object({ values: z.record(z.string(), z.unknown()), feedRows: tableRows });
 export const OpenApiAnswer = z.looseObject({ openapi: str, paths: z.record(z.string(), z.unknown()) });
+
+const oneStopRow = z.looseObject({
+  key: strOrNull,
+  label: strOrNull,
+  handled: z.number().int(),
+  carried_over: z.number().int(),
+  received: z.number().int(),
+  completed: z.number().int(),
+  early: z.number().int(),
+  on_time: z.number().int(),
+  late: z.number().int(),
+  in_progress_within: z.number().int(),
+  in_progress_overdue: z.number().int(),
+  waiting: z.number().int(),
+  closed: z.number().int(),
+  ontime_rate: num,
+});
+
+export const OneStopAnswerSchema = z.object({
+  from: date,
+  to: date,
+  requestedTo: date.optional(),
+  by: z.enum(['agency', 'commune', 'district', 'sector', 'procedure']),
+  filters,
+  rules: z.array(z.object({ from: date, vi: str, en: str })),
+  columns: z.array(z.object({ key: str, kpi: strOrNull, vi: str, en: str })),
+  rows: z.array(oneStopRow),
+  total: oneStopRow,
+});
+
+const calendarRow = z.object({
+  date,
+  kind: z.enum(['holiday', 'day_off_in_lieu', 'working_day']),
+  name: str,
+});
+export const CalendarAnswer = z.object({
+  year: z.number().int(),
+  source: z.array(str),
+  workingDays: z.number().int(),
+  rows: z.array(calendarRow),
+});

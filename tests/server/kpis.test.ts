@@ -58,8 +58,10 @@ describe('ratio', () => {
     expect((await getKpi(ctx, 'direction.agencies_active_rate', q1, {})).value).toBeCloseTo(66.667, 2); // 4 of 6
   });
 
-  it('avg_processing_days = (5 + 11 + 15) ÷ 3 days for S1 S2 S5', async () => {
-    expect((await getKpi(ctx, 'services.avg_processing_days', q1, {})).value).toBeCloseTo(31 / 3, 6);
+  it('avg_processing_days in working days = (3 + 6 + 10) ÷ 3 for S1 S2 S5', async () => {
+    // S1 5/1 (Tue) → 10/1 (Sun): 6, 7, 8/1 = 3. S2 1/2 (Mon) → 12/2/2021: 2–5/2 and 8–9/2 = 6 (10–12/2 is Tết).
+    // S5 20/12/2020 (Sun) → 4/1/2021 (Mon): 21–25/12, 28–31/12 and 4/1 = 10 (1/1 is a holiday).
+    expect((await getKpi(ctx, 'services.avg_processing_days', q1, {})).value).toBeCloseTo(19 / 3, 6);
   });
 });
 
@@ -138,10 +140,25 @@ describe('same period last year', () => {
 });
 
 describe('reporting compliance', () => {
-  it('expected with due in Q1 2021: 2 signatures + 4 traffic + 1 budget (2020-Q4) = 7; 5 on time, 2 missing', async () => {
+  // NĐ 09/2019 cut-offs: a month's figures close on its 14th, due 10 working days later; a quarter's on the 14th of
+  // its last month, due 15 working days later. Jan 2021: 14/1 → 28/1. Feb: 14/2 (Sunday, inside Tết 10–16/2) → 17,
+  // 18, 19, 22–26/2, 1, 2/3 → 2/3. Mar: 14/3 → 26/3. 2020-Q4: 14/12/2020 → 15–18, 21–25, 28–31/12, 4, 5/1 → 5/1/2021
+  // (1/1 is a holiday). 2021-Q1: 14/3 → 2/4 (Q2).
+  it('expected with due in Q1 2021: 3 signatures + 3 × 2 traffic + 1 budget (2020-Q4) = 10; 1 on time, 5 missing', async () => {
     const ontime = await getKpi(ctx, 'reporting.ontime_rate', q1, {});
-    expect([ontime.numerator, ontime.denominator]).toEqual([5, 7]);
-    expect((await getKpi(ctx, 'reporting.missing', q1, {})).value).toBe(2);
+    // On time: R2 (28/2 ≤ 2/3) only; R1 5/2, T1 3/2, T4 9/2 are after 28/1; T2 3/3 after 2/3; R3, T3, T5 after 26/3.
+    expect([ontime.numerator, ontime.denominator]).toEqual([1, 10]);
+    // Not submitted by 1/4: 238 Feb and budget 2020-Q4 (never), R3 (20/4), T3 (3/4), T5 (9/4).
+    expect((await getKpi(ctx, 'reporting.missing', q1, {})).value).toBe(5);
+  });
+
+  it('a month is expected once its cut-off (the 14th) has passed, with its figures window and working-day due', async () => {
+    const rows = await db.query<Record<string, string>>(
+      `SELECT strftime(figures_from, '%Y-%m-%d') AS f, strftime(figures_to, '%Y-%m-%d') AS t,
+         strftime(due_at + INTERVAL 7 HOUR, '%Y-%m-%d %H:%M') AS due
+       FROM report_compliance WHERE indicator_code = 'signatures_issued' AND period_start = DATE '2021-02-01'`,
+    );
+    expect(rows).toEqual([{ f: '2021-01-15', t: '2021-02-14', due: '2021-03-03 00:00' }]);
   });
 });
 
