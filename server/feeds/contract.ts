@@ -4,7 +4,7 @@
 import type { FieldKind, FieldSpec } from './fields.ts';
 import { FEED_NAMES, FEEDS, type FeedName } from './specs.ts';
 
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 /** Media types a push accepts, and the format each is read as. */
 export const PUSH_TYPES = {
@@ -62,6 +62,28 @@ export const RULES: string[] = [
   'An event time more than one day after the load is rejected (deadlines may lie in the future).',
 ];
 
+/** How dossiers are counted (version 2): what the services KPIs and the one-stop table do with the fields. */
+export const DOSSIER_COUNTING: string[] = [
+  'A period is judged as it stood at its end: a dossier completed after the period is "in progress" in it, so a closed period keeps its figures.',
+  'Handled = received in the period + carried over (received before it, neither completed nor closed when it starts).',
+  'Completed in the period: early (result on a day before the due day), on the due day (that day, not after due_at), late (after due_at). On-time rate = (early + on the due day) ÷ completed.',
+  'In progress at the period end: within the deadline (due_at not passed) or overdue (due_at passed).',
+  'Waiting for supplement at the period end: supplement_requested_at before the end and supplemented_at empty or after it; without those fields, status = supplement. The clock is paused: never overdue while waiting.',
+  'Returned, withdrawn, cancelled: closed at closed_at (default updated_at); never late, never overdue, and left out of the on-time rate.',
+  'Day counts (processing time, deadlines of reports) are working days of the calendar: Monday–Friday minus holidays and days off in lieu, plus Saturdays worked by a swap.',
+  'The one-stop rules in force: Nghị định 61/2018/NĐ-CP and 107/2021/NĐ-CP until 30/6/2025; Nghị định 118/2025/NĐ-CP from 1/7/2025. Online-service levels: mức độ 3/4 until 31/7/2022, một phần/toàn trình from 1/8/2022.',
+];
+
+/** Reference files added in version 2 that change how days are counted. */
+export const CALENDAR_FILE = {
+  file: 'data/reference/calendar.csv',
+  columns: ['date (YYYY-MM-DD)', 'kind: holiday | day_off_in_lieu | working_day', 'name'],
+  meaning:
+    'Exceptions to Monday–Friday working weeks. The rows of a year replace the built-in calendar of that year (2020–2027 ship built in: Tết and Giỗ Tổ from the lunar calendar, make-up days, the government’s day swaps). An admin may also replace one year: PUT /api/admin/calendar/{year}.',
+  reportCutOffs:
+    'Reports (Nghị định 09/2019/NĐ-CP): a month’s figures run from the 15th of the month before to the 14th; quarters, half-years and years likewise; a report is due at the end of the day due_days working days after the cut-off, and expected once the cut-off has passed.',
+};
+
 function describeField(f: FieldSpec) {
   const t = f.type;
   return {
@@ -89,6 +111,8 @@ export function feedContract() {
       'Files dropped into data/feeds/<feed>/ (.csv, .ndjson, .jsonl, .json, .parquet) load at start-up and with npm run load.',
     csv: 'Comma-separated, one header row, RFC 4180 quotes, UTF-8 with or without BOM, LF or CRLF; header names match trimmed and case-insensitively.',
     rules: RULES,
+    dossierCounting: DOSSIER_COUNTING,
+    calendar: CALENDAR_FILE,
     values: VALUE_KINDS,
     feeds: FEED_NAMES.map((name) => ({
       name,
@@ -184,6 +208,8 @@ code{background:#f1f4f8;padding:0 .2rem;border-radius:3px}h2{margin-top:2rem}</s
 <p><code>POST /api/feeds/{feed}</code> with <code>${esc(c.push.auth)}</code>, <code>Content-Type</code>: ${c.push.contentTypes.map((t) => `<code>${esc(t)}</code>`).join(', ')}. ${esc(c.folders)}</p>
 <p>${esc(c.csv)}</p>
 <h2>Rules</h2><ul>${c.rules.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>
+<h2>How dossiers are counted</h2><ul>${c.dossierCounting.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>
+<h2>Working-day calendar</h2><p><code>${esc(c.calendar.file)}</code>: ${esc(c.calendar.columns.join(', '))}. ${esc(c.calendar.meaning)}</p><p>${esc(c.calendar.reportCutOffs)}</p>
 <h2>Values</h2><table><tr><th>kind</th><th>accepted</th><th>stored as</th></tr>${Object.entries(c.values)
     .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v.accepts)}</td><td>${esc(v.stored)}</td></tr>`)
     .join('')}</table>

@@ -645,7 +645,11 @@ export const STATIC_KPIS: KpiInput[] = [
   {
     id: 'reporting.completeness',
     subsystem: 'reporting',
-    name: n('Tỷ lệ báo cáo đầy đủ', 'Reports complete'),
+    name: n('Tỷ lệ báo cáo đã gửi / phải gửi', 'Reports submitted of those expected'),
+    description: n(
+      'Số báo cáo đã gửi ÷ số báo cáo phải gửi (mỗi chỉ tiêu × kỳ × đơn vị đang hoạt động), kỳ số liệu theo ngày chốt của Nghị định 09/2019/NĐ-CP (ngày 15 tháng trước đến ngày 14), hạn gửi tính theo ngày làm việc.',
+      'Reports submitted ÷ reports expected (indicator × period × unit in force); periods follow the cut-off days of Decree 09/2019/ND-CP (the 15th of the month before to the 14th), deadlines in working days.',
+    ),
     ...pct,
     direction: 'up',
     kind: 'flow',

@@ -62,6 +62,10 @@ const fetchRecords = (id: string, part: RecordsPart, f: RangeFilters, limit: num
 const fetchIndex766 = (by: IndexBy, f: RangeFilters) =>
   ok(client.api.index766.$get({ query: { ...rangeQuery(f), by } }));
 
+export type OneStopBy = 'agency' | 'commune';
+const fetchOneStop = (by: OneStopBy, f: RangeFilters) =>
+  ok(client.api.services['one-stop'].$get({ query: { ...rangeQuery(f), by } }));
+
 export type { AgencyRow, UnitRow } from '../../common/rows.ts';
 
 const fetchUnits = () => ok(client.api.units.$get());
@@ -141,6 +145,16 @@ export const index766Options = (by: IndexBy, f: RangeFilters) =>
     staleTime: STALE,
     placeholderData: keepPreviousData,
   });
+
+export const oneStopOptions = (by: OneStopBy, f: RangeFilters) =>
+  queryOptions({
+    queryKey: ['one-stop', by, rangeQuery(f)],
+    queryFn: () => fetchOneStop(by, f),
+    staleTime: STALE,
+    placeholderData: keepPreviousData,
+  });
+
+export type OneStopData = Awaited<ReturnType<typeof fetchOneStop>>;
 
 export const unitsOptions = () =>
   queryOptions({

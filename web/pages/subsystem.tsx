@@ -10,6 +10,7 @@ import { AppHeader } from '../components/app-header.tsx';
 import { Index766Table } from '../components/index766-table.tsx';
 import { KpiCard } from '../components/kpi-card.tsx';
 import { MapPanel } from '../components/map-panel.tsx';
+import { OneStopTable } from '../components/one-stop-table.tsx';
 import { PeriodControl } from '../components/period-control.tsx';
 import { RankingPanel } from '../components/ranking-panel.tsx';
 import { RecordsTable } from '../components/records-table.tsx';
@@ -74,6 +75,7 @@ export default function SubsystemPage() {
   const selected = kpis.find((k) => k.id === params.get('kpi')) ?? kpis[0];
   const part: RecordsPart = params.get('part') === 'denominator' ? 'denominator' : 'numerator';
   const rpage = Math.max(0, Number.parseInt(params.get('rpage') ?? '0', 10) || 0);
+  const oneStopBy = params.get('onestop') === 'commune' ? 'commune' : 'agency';
   const i766By =
     (['agency', 'district', 'commune'] as const).find((b) => b === params.get('i766')) ?? 'agency';
 
@@ -211,6 +213,15 @@ export default function SubsystemPage() {
               </div>
             )}
           </div>
+        )}
+
+        {subsystem === 'services' && (
+          <OneStopTable
+            filters={filters}
+            by={oneStopBy}
+            onBy={(b) => update({ onestop: b === 'agency' ? null : b }, { replace: true })}
+            onSelect={(b, key) => (b === 'agency' ? update({ agency: key }) : selectUnit(key))}
+          />
         )}
 
         {subsystem === 'index766' && (
