@@ -172,6 +172,46 @@ describe('exports from the page', () => {
   });
 });
 
+describe('the one-stop table', () => {
+  it('shows Quý III/2025 by agency and by commune as the API counts it, and downloads the same numbers', async () => {
+    const { page, errors } = await open('/s/services?period=2025-Q3');
+    await page.waitForSelector('[data-testid="one-stop"] tfoot td', { timeout: 60_000 });
+    const api = await (
+      await fetch(`${product.url}/api/services/one-stop?from=2025-07-01&to=2025-09-30&by=agency`)
+    ).json();
+    const foot = await page.$$eval('[data-testid="one-stop"] tfoot td', (tds) =>
+      tds.map((t) => t.textContent),
+    );
+    // Vietnamese thousands: 12.345; the first column is the dossiers handled.
+    expect(foot[0]).toBe(api.total.handled.toLocaleString('de-DE'));
+    expect(foot[2]).toBe(api.total.received.toLocaleString('de-DE'));
+    expect(api.total.handled).toBe(api.total.carried_over + api.total.received);
+    await page.screenshot({ path: join(ARTIFACTS, 'services-one-stop-1920.png'), fullPage: true });
+    await page.click('[data-testid="one-stop"] button[aria-pressed="false"]');
+    await page.waitForURL(/onestop=commune/);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="one-stop"] tbody')?.textContent?.includes('Không thuộc xã'),
+      null,
+      { timeout: 60_000 },
+    );
+    const link = '[data-testid="one-stop-export"] a[data-format="xlsx"]';
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(link)]);
+    expect(download.suggestedFilename()).toBe(
+      'services.one_stop_province_2025-07-01_2025-09-30_by-commune.xlsx',
+    );
+    const path = join(ARTIFACTS, download.suggestedFilename());
+    await download.saveAs(path);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const data = wb.worksheets[0];
+    const total = data.getRow(data.rowCount).values as unknown[];
+    expect(total[2]).toBe('Tổng cộng');
+    expect(total[3]).toBe(api.total.handled);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('phones', () => {
   it('every desk page fits 390 px; the header folds into a menu that opens the pages', async () => {
     for (const path of ['/', '/s/services', '/s/index766', '/login']) {
