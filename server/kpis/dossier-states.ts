@@ -59,12 +59,6 @@ export const ONE_STOP_RULES = [
   },
 ] as const;
 
-/** Online-service levels: "mức độ 3 / 4" until 31/7/2022, "một phần / toàn trình" from 1/8/2022 (NĐ 42/2022). */
-export const ONLINE_LEVEL_RULES = [
-  { from: '2015-01-01', partial: 'mức độ 3', full: 'mức độ 4', en: ['level 3', 'level 4'] },
-  { from: '2022-08-01', partial: 'một phần', full: 'toàn trình', en: ['partially online', 'fully online'] },
-] as const;
-
 /** The versions of a dated rule in force at some time in [from, to] (ISO dates), oldest first. */
 export function rulesInForce<T extends { from: string }>(rules: readonly T[], from: string, to: string): T[] {
   return rules.filter((r, i) => r.from <= to && (rules[i + 1]?.from ?? '9999') > from);
