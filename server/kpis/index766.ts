@@ -1,29 +1,17 @@
-// The QĐ 766 service-quality index (methodology `766-portal-2025`): six groups, each indicator scored
-// pro-rata `max × min(1, rate ÷ fullAt)`. Rates come from the engine (same filters, same SQL path);
-// indicators our feeds cannot measure are listed as "no data" and the total is marked partial.
+// The QĐ 766 service-quality index computed from our feeds by the national portal's method
+// (index766-method.ts: the indicators, their points and zero rules, reconciled with the portal's published
+// numbers). Shares come from the engine (same filters, same SQL path); an indicator our feeds cannot measure is
+// "no data" and the total is marked partial. Progress counts what the portal counts: the dossiers received and
+// handled in the period, carry-over included, on time unless completed late in it or overdue at its end.
 import type { Db } from '../db/index.ts';
 import { computeCellsBatch } from './batch.ts';
+import * as S from './dossier-states.ts';
 import type { Branch, Scope } from './engine.ts';
+import { GROUPS, type Group, methodFor, points, TIERS } from './index766-method.ts';
 import { type Dimension, type Filters, type Kpi, KpiSchema, type MeasureInput } from './types.ts';
 
+export { GROUPS, type Group, TIERS };
 export const METHODOLOGY = '766-portal-2025';
-export const GROUPS = [
-  'transparency',
-  'progress',
-  'online',
-  'payment',
-  'digitisation',
-  'satisfaction',
-] as const;
-export type Group = (typeof GROUPS)[number];
-
-export const TIERS = [
-  { min: 90, vi: 'Xuất sắc', en: 'Excellent' },
-  { min: 80, vi: 'Tốt', en: 'Good' },
-  { min: 70, vi: 'Khá', en: 'Fair' },
-  { min: 50, vi: 'Trung bình', en: 'Average' },
-  { min: -1, vi: 'Yếu', en: 'Weak' },
-];
 
 interface Component {
   id: string;
@@ -31,16 +19,24 @@ interface Component {
   max: number;
   /** Rate (0–1) at which the indicator earns its full points. */
   fullAt: number;
+  zero: 'no_data' | 'zero' | 'full';
   name: { vi: string; en: string };
   num?: MeasureInput;
   den?: MeasureInput;
 }
 
-const d = (where?: string, time = 'received_at'): MeasureInput => ({
+/** Dossiers received in the period. */
+const recv = (where?: string): MeasureInput => ({
   source: 'dossiers',
   agg: 'count',
   where,
-  time,
+  time: 'received_at',
+});
+/** Dossiers received and handled in the period (received in it, or carried over into it). */
+const handled = (where?: string): MeasureInput => ({
+  source: 'dossiers',
+  agg: 'count',
+  where: where ? `${S.HANDLED} AND (${where})` : S.HANDLED,
 });
 const distinctProc = (where: string): MeasureInput => ({
   source: 'dossiers',
@@ -49,148 +45,56 @@ const distinctProc = (where: string): MeasureInput => ({
   where,
   time: 'received_at',
 });
-const ONLINE_PROC = `s.procedure_code IN (SELECT code FROM procedures WHERE service_level <> 'information')`;
+const FULL_PROC = `s.procedure_code IN (SELECT code FROM procedures WHERE service_level = 'full_online')`;
 const FEE_PROC = `s.procedure_code IN (SELECT code FROM procedures WHERE has_fee)`;
+const FEE_PROCEDURES: MeasureInput = { source: 'procedures', agg: 'count', where: 's.has_fee' };
+/** On time as the portal counts it: neither completed late in the period nor overdue at its end. */
+const NOT_LATE = `NOT ((${S.LATE} AND s.completed_at >= {start} AND s.completed_at < {end}) OR (${S.OVERDUE}))`;
 
-/** Indicators measurable from our feeds; the rest of each group is "no data" unless reported. */
-export const COMPONENTS: Component[] = [
-  {
-    id: 'progress_ontime',
-    group: 'progress',
-    max: 20,
-    fullAt: 1,
-    name: {
-      vi: 'Hồ sơ đúng hạn (đã giải quyết và đang trong hạn)',
-      en: 'Dossiers on time (completed or still within due)',
-    },
-    num: d(
-      `(s.completed_at IS NOT NULL AND s.completed_at <= s.due_at) OR (s.completed_at IS NULL AND s.due_at >= {end})`,
-    ),
-    den: d(),
-  },
-  {
-    id: 'online_procedures',
-    group: 'online',
-    max: 2,
-    fullAt: 0.8,
-    name: { vi: 'Thủ tục cung cấp trực tuyến', en: 'Procedures offered online' },
-    num: { source: 'procedures', agg: 'count', where: `s.service_level <> 'information'` },
-    den: { source: 'procedures', agg: 'count' },
-  },
-  {
-    id: 'online_services_used',
-    group: 'online',
-    max: 4,
-    fullAt: 1,
-    name: { vi: 'DVC trực tuyến có phát sinh hồ sơ trực tuyến', en: 'Online services with online dossiers' },
-    num: distinctProc(`${ONLINE_PROC} AND s.channel = 'online'`),
-    den: distinctProc(ONLINE_PROC),
-  },
-  {
-    id: 'online_dossiers',
-    group: 'online',
-    max: 6,
-    fullAt: 0.5,
-    name: { vi: 'Hồ sơ nộp trực tuyến', en: 'Dossiers filed online' },
-    num: d(`s.channel = 'online'`),
-    den: d(),
-  },
-  {
-    id: 'payment_dossiers',
-    group: 'payment',
-    max: 6,
-    fullAt: 1,
-    name: { vi: 'Hồ sơ có phí thanh toán trực tuyến', en: 'Fee dossiers paid online' },
-    num: d('s.fee_vnd > 0 AND s.paid_online'),
-    den: d('s.fee_vnd > 0'),
-  },
-  {
-    id: 'payment_procedures_used',
-    group: 'payment',
-    max: 2,
-    fullAt: 1,
-    name: {
-      vi: 'Thủ tục có phí phát sinh thanh toán trực tuyến',
-      en: 'Fee procedures with an online payment',
-    },
+/** Our measures of the method's indicators; an indicator without one is "no data" (or reported). */
+const MEASURES: Record<string, { num: MeasureInput; den: MeasureInput }> = {
+  DOSSIER_SYNC: { num: recv('s.synced_national'), den: recv() },
+  PROGRESS_ON_TIME: { num: handled(NOT_LATE), den: handled() },
+  ONLINE_SERVICE: { num: recv(`s.channel = 'online' AND ${FULL_PROC}`), den: recv(FULL_PROC) },
+  PAYMENT_DOSSIERS: { num: recv('s.fee_vnd > 0 AND s.paid_online'), den: recv('s.fee_vnd > 0') },
+  PAYMENT_PROCEDURES_PAID_ONLINE: {
     num: distinctProc(`${FEE_PROC} AND s.fee_vnd > 0 AND s.paid_online`),
-    den: distinctProc(`${FEE_PROC} AND s.fee_vnd > 0`),
+    den: FEE_PROCEDURES,
   },
-  {
-    id: 'payment_procedures_integrated',
-    group: 'payment',
-    max: 2,
-    fullAt: 0.8,
-    name: {
-      vi: 'Thủ tục có phí tích hợp thanh toán (trực tuyến)',
-      en: 'Fee procedures integrated for payment (online)',
-    },
-    num: { source: 'procedures', agg: 'count', where: `s.has_fee AND s.service_level <> 'information'` },
-    den: { source: 'procedures', agg: 'count', where: 's.has_fee' },
+  PAYMENT_PROCEDURES_WITH_FEE_DATA: {
+    num: distinctProc(`${FEE_PROC} AND s.fee_vnd > 0`),
+    den: FEE_PROCEDURES,
   },
-  {
-    id: 'digitisation_results',
-    group: 'digitisation',
-    max: 6,
-    fullAt: 1,
-    name: { vi: 'Cấp kết quả điện tử', en: 'Electronic results' },
-    num: d('s.result_digitized', 'completed_at'),
-    den: d(undefined, 'completed_at'),
+  ORIGINAL_RESULT_AVAILABLE: { num: recv('s.result_digitized'), den: recv() },
+  SO_HOA_GIAY_TO_GIAI_QUYET: { num: recv('s.components_digitized'), den: recv() },
+  REUSED_DIGITIZED_DATA: { num: recv('s.reused_data'), den: recv() },
+  // Satisfied as the portal counts it (its numerator sits just under the on-time dossiers): handled on time and not
+  // rated unsatisfied, of the dossiers handled — not of the rated ones only.
+  DOSSIER_RECEIVING_SATISFACTION: {
+    num: handled(`${NOT_LATE} AND s.satisfaction IS DISTINCT FROM 'unsatisfied'`),
+    den: handled(),
   },
-  {
-    id: 'digitisation_components',
-    group: 'digitisation',
-    max: 4,
-    fullAt: 0.8,
-    name: { vi: 'Số hóa thành phần hồ sơ và kết quả', en: 'Digitised components and result' },
-    num: d('s.components_digitized AND s.result_digitized'),
-    den: d(),
-  },
-  {
-    id: 'digitisation_reuse',
-    group: 'digitisation',
-    max: 2,
-    fullAt: 0.8,
-    name: { vi: 'Tái sử dụng dữ liệu số hóa', en: 'Reused digitised data' },
-    num: d('s.reused_data'),
-    den: d(),
-  },
-  {
-    id: 'satisfaction_dossiers',
-    group: 'satisfaction',
-    max: 6,
-    fullAt: 0.9,
-    name: { vi: 'Mức độ hài lòng xử lý hồ sơ', en: 'Dossier satisfaction' },
-    // 100 % − (late share of completed + unsatisfied share of rated): two ratios, combined below.
-    num: d('s.completed_at > s.due_at', 'completed_at'),
-    den: d(undefined, 'completed_at'),
-  },
-];
-
-/** Parts of each group our feeds cannot measure (points, names). */
-export const NO_DATA: { group: Group; max: number; name: { vi: string; en: string } }[] = [
-  { group: 'transparency', max: 18, name: { vi: 'Công khai, minh bạch', en: 'Transparency' } },
-  {
-    group: 'digitisation',
-    max: 10,
-    name: { vi: 'Các chỉ tiêu số hóa khác', en: 'Other digitisation indicators' },
-  },
-  {
-    group: 'satisfaction',
-    max: 12,
-    name: { vi: 'Tiếp nhận, xử lý phản ánh kiến nghị (2 chỉ tiêu)', en: 'Complaint handling (2 indicators)' },
-  },
-];
-
-const UNSATISFIED: Component = {
-  id: 'satisfaction_unsatisfied',
-  group: 'satisfaction',
-  max: 0,
-  fullAt: 1,
-  name: { vi: '', en: '' },
-  num: d(`s.satisfaction = 'unsatisfied'`, 'completed_at'),
-  den: d('s.satisfaction IS NOT NULL', 'completed_at'),
 };
+
+const METHOD = methodFor('9999-12-31');
+
+/** The method's indicators (information-only rows left out) with our measures where we have them. */
+export const COMPONENTS: Component[] = METHOD.indicators
+  .filter((i) => !i.info)
+  .map((i) => ({
+    id: i.code,
+    group: i.group,
+    max: i.max,
+    fullAt: i.fullAt,
+    zero: i.zero,
+    name: i.name,
+    num: MEASURES[i.code]?.num,
+    den: MEASURES[i.code]?.den,
+  }));
+
+/** Indicators our feeds cannot measure (their points stay outside the partial total). */
+export const NO_DATA: { id: string; group: Group; max: number; name: { vi: string; en: string } }[] =
+  COMPONENTS.filter((c) => !c.num).map(({ id, group, max, name }) => ({ id, group, max, name }));
 
 /** How an index record is computed, as the registry publishes it (GET /api/kpis, the definitions sheet). */
 export interface IndexFormula {
@@ -216,8 +120,9 @@ export function indexFormula(kpiId: string): IndexFormula {
   const inGroup = (g: Group) => key === 'total' || key === g;
   return {
     method: METHODOLOGY,
-    points: 'max × min(1, (numerator ÷ denominator) ÷ fullAt)',
-    components: COMPONENTS.filter((c) => inGroup(c.group)).map((c) => ({
+    points:
+      'max × min(1, (numerator ÷ denominator) ÷ fullAt); a zero denominator earns 0, full points (no complaints) or no data, as the indicator says',
+    components: COMPONENTS.filter((c) => inGroup(c.group) && c.num).map((c) => ({
       id: c.id,
       group: c.group,
       name: c.name,
@@ -239,107 +144,126 @@ export interface IndexScore {
   normalised: number | null;
   tier: { vi: string; en: string } | null;
   noData: string[];
-  components: { id: string; rate: number | null; points: number | null; max: number }[];
+  /** Every measured indicator: its parts, points and the points it loses (max − points), largest loss first. */
+  components: {
+    id: string;
+    group: Group;
+    numerator: number | null;
+    denominator: number | null;
+    rate: number | null;
+    points: number | null;
+    max: number;
+    lost: number | null;
+  }[];
 }
 
-const asKpi = (c: Component): Kpi =>
+const asKpi = (m: MeasureInput, id: string): Kpi =>
   KpiSchema.parse({
-    id: `index766.${c.id}`,
+    id: `index766.${id.toLowerCase()}`,
     subsystem: 'index766',
-    name: c.name,
-    unit: 'ratio',
+    name: { vi: id, en: id },
+    unit: 'count',
     direction: 'up',
     kind: 'flow',
-    numerator: c.num,
-    denominator: c.den,
+    numerator: m,
     feeds: ['dossiers'],
   });
 
-/** Scores for every branch (period) and, with a dimension, every key. `transparency` from a reported value. */
+/**
+ * Scores for every branch (period) and, with a dimension, every key. `transparency`: a reported score of the
+ * whole transparency group for the province (the portal's publication indicators our feeds cannot see); agencies
+ * and communes are scored on their own dossier synchronisation.
+ */
 export async function index766(
   db: Db,
   branches: Branch[],
   filters: Filters,
   opts: { dim?: Dimension; scope?: Scope; transparency?: Map<string, number | null> } = {},
 ): Promise<Map<string, Map<string | null, IndexScore>>> {
-  const rates = new Map<string, Map<string, Map<string | null, number | null>>>(); // component → period → key → rate
-  // The components share their rows: one query per source and time column (batch.ts), not one per component;
-  // the procedure catalogue is province-wide (no filters, no breakdown).
-  const all = [...COMPONENTS, UNSATISFIED].map((c) => {
-    const kpi = asKpi(c);
-    return { c, kpi, catalogue: kpi.numerator.source === 'procedures' };
-  });
-  const cat = all.filter((x) => x.catalogue);
-  const fed = all.filter((x) => !x.catalogue);
+  // Each numerator and denominator is one measure; measures over dossiers share their rows (batch.ts), the
+  // procedure catalogue is province-wide (no filters, no breakdown).
+  const measured = COMPONENTS.filter((c) => c.num && c.den);
+  const parts = measured.flatMap((c) => [
+    { c, part: 'num' as const, m: c.num! },
+    { c, part: 'den' as const, m: c.den! },
+  ]);
+  const catalogue = parts.filter((p) => p.m.source === 'procedures');
+  const fed = parts.filter((p) => p.m.source !== 'procedures');
   const [catCells, fedCells] = await Promise.all([
     computeCellsBatch(
       db,
-      cat.map((x) => ({ kpi: x.kpi, branches, filters: {} })),
+      catalogue.map((p) => ({ kpi: asKpi(p.m, `${p.c.id}_${p.part}`), branches, filters: {} })),
       { scope: opts.scope },
     ),
     computeCellsBatch(
       db,
-      fed.map((x) => ({ kpi: x.kpi, branches, filters })),
+      fed.map((p) => ({ kpi: asKpi(p.m, `${p.c.id}_${p.part}`), branches, filters })),
       { dim: opts.dim, scope: opts.scope },
     ),
   ]);
-  const cellsOf = new Map([
-    ...cat.map((x, i) => [x.c.id, catCells[i]] as const),
-    ...fed.map((x, i) => [x.c.id, fedCells[i]] as const),
-  ]);
-  for (const { c, catalogue } of all) {
-    const cells = cellsOf.get(c.id)!;
-    const byPeriod = new Map<string, Map<string | null, number | null>>();
+  // component → part → period → key ('*' for the catalogue) → count
+  const counts = new Map<string, Map<string, Map<string | null, number>>>();
+  const put = (
+    p: (typeof parts)[number],
+    cells: { period: string; key: string | null; numerator: number | null }[],
+  ) => {
+    const byPeriod = new Map<string, Map<string | null, number>>();
     for (const cell of cells) {
       const m = byPeriod.get(cell.period) ?? new Map();
-      const den = cell.denominator ?? 0;
-      m.set(catalogue ? '*' : cell.key, den > 0 ? (cell.numerator ?? 0) / den : null);
+      m.set(p.m.source === 'procedures' ? '*' : cell.key, cell.numerator ?? 0);
       byPeriod.set(cell.period, m);
     }
-    rates.set(c.id, byPeriod);
-  }
+    counts.set(`${p.c.id}:${p.part}`, byPeriod);
+  };
+  catalogue.forEach((p, i) => put(p, catCells[i]));
+  fed.forEach((p, i) => put(p, fedCells[i]));
+
   const out = new Map<string, Map<string | null, IndexScore>>();
   for (const b of branches) {
     const keys = new Set<string | null>();
-    for (const c of COMPONENTS)
-      if (c.num?.source !== 'procedures')
-        for (const k of rates.get(c.id)?.get(b.key)?.keys() ?? []) keys.add(k);
+    for (const p of fed)
+      for (const k of counts.get(`${p.c.id}:${p.part}`)?.get(b.key)?.keys() ?? []) keys.add(k);
     if (!opts.dim) keys.add(null);
     const perKey = new Map<string | null, IndexScore>();
     for (const key of keys) {
-      const rate = (id: string) => {
-        const m = rates.get(id)?.get(b.key);
-        return m?.has('*') ? (m.get('*') ?? null) : (m?.get(key) ?? null);
+      const count = (id: string, part: 'num' | 'den'): number => {
+        const m = counts.get(`${id}:${part}`)?.get(b.key);
+        return m?.has('*') ? (m.get('*') ?? 0) : (m?.get(key) ?? 0);
       };
-      const components = COMPONENTS.map((c) => {
-        let r = rate(c.id);
-        if (c.id === 'satisfaction_dossiers') {
-          const unsat = rate(UNSATISFIED.id);
-          r = r === null ? null : Math.max(0, 1 - (r + (unsat ?? 0)));
-        }
+      const components = measured.map((c) => {
+        const numerator = count(c.id, 'num');
+        const denominator = count(c.id, 'den');
+        const pts = points(c, numerator, denominator);
         return {
           id: c.id,
           group: c.group,
-          rate: r,
+          numerator,
+          denominator,
+          rate: denominator > 0 ? numerator / denominator : null,
+          points: pts,
           max: c.max,
-          points: r === null ? null : c.max * Math.min(1, r / c.fullAt),
+          lost: pts === null ? null : c.max - pts,
         };
       });
-      const transparency = opts.transparency?.get(b.key) ?? null;
       const groups = Object.fromEntries(GROUPS.map((g) => [g, null])) as Record<Group, number | null>;
       let maxAvailable = 0;
+      const noData: string[] = [];
+      // The province's reported transparency score stands for the whole group (its publication indicators).
+      const reported = key === null ? (opts.transparency?.get(b.key) ?? null) : null;
       for (const c of components) {
-        if (c.points === null) continue;
+        if (reported !== null && c.group === 'transparency') continue;
+        if (c.points === null) {
+          noData.push(c.id);
+          continue;
+        }
         groups[c.group] = (groups[c.group] ?? 0) + c.points;
         maxAvailable += c.max;
       }
-      const noData = components.filter((c) => c.points === null).map((c) => c.id);
-      if (transparency !== null) {
-        groups.transparency = Math.min(18, Math.max(0, transparency));
-        maxAvailable += 18;
+      if (reported !== null) {
+        groups.transparency = Math.min(METHOD.groupMax.transparency, Math.max(0, reported));
+        maxAvailable += METHOD.groupMax.transparency;
       }
-      for (const nd of NO_DATA)
-        if (nd.group !== 'transparency' || transparency === null) noData.push(nd.name.en);
+      for (const nd of NO_DATA) if (nd.group !== 'transparency' || reported === null) noData.push(nd.id);
       const total = maxAvailable > 0 ? GROUPS.reduce((s, g) => s + (groups[g] ?? 0), 0) : null;
       const normalised = total !== null && maxAvailable > 0 ? (total / maxAvailable) * 100 : null;
       const tier = normalised === null ? null : (TIERS.find((t) => normalised >= t.min) ?? null);
@@ -350,7 +274,7 @@ export async function index766(
         normalised,
         noData,
         tier: tier ? { vi: tier.vi, en: tier.en } : null,
-        components: components.map(({ id, rate: r, points, max }) => ({ id, rate: r, points, max })),
+        components: [...components].sort((x, y) => (y.lost ?? -1) - (x.lost ?? -1)),
       });
     }
     out.set(b.key, perKey);

@@ -162,18 +162,19 @@ describe('reporting compliance', () => {
   });
 });
 
-describe('QĐ 766 group score', () => {
-  it('progress = 20 × on-time share of dossiers received in Q1: S1 on time, S2 late, S3 overdue, S4 within due → 2 of 4', async () => {
+describe('QĐ 766 group score (the portal\'s method)', () => {
+  it('progress = 20 × on time ÷ handled, carry-over included: S5 (received 20/12/2020, completed 4/1) counts; S2 late and S3 overdue do not → 20 × 3 ÷ 5', async () => {
     const a = await getKpi(ctx, 'index766.progress', q1, {});
-    expect(a.value).toBeCloseTo(10, 9);
+    expect(a.value).toBeCloseTo(12, 9);
+    const p = a.index766?.components.find((c) => c.id === 'PROGRESS_ON_TIME');
+    expect(p).toMatchObject({ numerator: 3, denominator: 5, points: 12, lost: 8 });
   });
 
-  it('online = 2×min(1,(3/4)/0.8) + 4×(2/3) + 6×min(1,(2/4)/0.5)', async () => {
-    // Catalogue: 3 of 4 procedures are online. Received in Q1 for online procedures: S1 (1.001, online),
-    // S2 (2.001, counter), S4 (1.002, online) → 2 of 3 used online. Online dossiers: S1, S4 of 4 received.
+  it('online = 12 × online dossiers of fully-online procedures ÷ their dossiers: S1 (1.001, online) of S1 → 12', async () => {
     const a = await getKpi(ctx, 'index766.online', q1, {});
-    const expected = 2 * Math.min(1, 0.75 / 0.8) + 4 * (2 / 3) + 6 * Math.min(1, 0.5 / 0.5);
-    expect(a.value).toBeCloseTo(expected, 9);
-    expect(a.index766?.noData).toContain('Transparency');
+    expect(a.value).toBeCloseTo(12, 9);
+    // The publication indicators are not in our feeds: no data, outside the partial total.
+    expect(a.index766?.noData).toContain('PUBLISH_ON_TIME');
   });
 });
+

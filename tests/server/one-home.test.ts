@@ -215,7 +215,7 @@ describe('the registry', () => {
       (total?.formula.index?.noData.reduce((s, c) => s + c.max, 0) ?? 0);
     expect(pts).toBe(100);
     const progress = r.body.kpis.find((k) => k.id === 'index766.progress');
-    expect(progress?.formula.index?.components.map((c) => c.id)).toContain('progress_ontime');
+    expect(progress?.formula.index?.components.map((c) => c.id)).toContain('PROGRESS_ON_TIME');
     expect(progress?.formula.index?.components.every((c) => c.max > 0)).toBe(true);
   });
 });
