@@ -9,6 +9,9 @@ interface Migration {
   sql: string;
 }
 
+/** Statutory handling time of citizen feedback (PAKN) when the source sends no deadline, in working days. */
+export const FEEDBACK_WORKING_DAYS = 10;
+
 /** Columns every fact table shares: where the row came from, and the unit it is about (resolved at load). */
 const LINEAGE = `delivery_id BIGINT NOT NULL, loaded_at TIMESTAMPTZ NOT NULL`;
 
@@ -221,6 +224,22 @@ export const MIGRATIONS: Migration[] = [
                      any_value(agency_code) AS agency_code FROM reports GROUP BY ALL) r
           USING (indicator_code, unit_code, period_start, period_end)
         WHERE e.figures_to < current_date;
+    `,
+  },
+  {
+    version: 8,
+    name: 'feedback feed (PAKN)',
+    sql: `
+      CREATE TABLE feedback (
+        id VARCHAR NOT NULL, received_at TIMESTAMPTZ NOT NULL, channel VARCHAR NOT NULL, agency_code VARCHAR,
+        unit_code VARCHAR, topic VARCHAR, procedure_code VARCHAR, dossier_id VARCHAR, due_at TIMESTAMPTZ,
+        resolved_at TIMESTAMPTZ, status VARCHAR NOT NULL, satisfied BOOLEAN, updated_at TIMESTAMPTZ, ${LINEAGE});
+      -- Feedback with its deadline: the one sent, else 17:00 on the ${FEEDBACK_WORKING_DAYS}th working day after the day of receipt.
+      CREATE VIEW feedback_due AS
+        SELECT s.*, coalesce(s.due_at, ${fromVnLocalSql('CAST(w2.day AS TIMESTAMP) + INTERVAL 17 HOUR')}) AS due
+        FROM feedback s
+        LEFT JOIN workdays w1 ON w1.day = ${vnDateSql('s.received_at')}
+        LEFT JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + ${FEEDBACK_WORKING_DAYS};
     `,
   },
 ];

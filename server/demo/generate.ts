@@ -10,6 +10,7 @@ import { DAY_S, dayFromIso, isoFromDay, localDayOf, localMidnightS, yearOfDay } 
 import type { GenContext } from './context.ts';
 import { writeDocuments } from './documents.ts';
 import { writeDossiersAndPayments } from './dossiers.ts';
+import { writeFeedback } from './feedback.ts';
 import { buildReference, writeReference } from './reference.ts';
 import { writeReports } from './reports.ts';
 import { connectionPool, defineMacros } from './sql.ts';
@@ -35,7 +36,7 @@ export interface DemoResult {
   ms: number;
 }
 
-export const FEEDS = ['documents', 'dossiers', 'payments', 'reports'] as const;
+export const FEEDS = ['documents', 'dossiers', 'payments', 'reports', 'feedback'] as const;
 /** Delivery formats the loader picks up (FEEDS.md); anything else in a feed folder is left alone. */
 const DELIVERY_EXTENSIONS = ['.parquet', '.csv', '.ndjson', '.jsonl', '.json'];
 
@@ -102,7 +103,14 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoResult> {
     progress('reports', 0, 1);
     const reports = await writeReports(ctx);
     progress('reports', 1, 1);
-    files.push(...documents.files, ...dossiers.dossierFiles, ...dossiers.paymentFiles, ...reports.files);
+    const feedback = await writeFeedback(ctx);
+    files.push(
+      ...documents.files,
+      ...dossiers.dossierFiles,
+      ...dossiers.paymentFiles,
+      ...reports.files,
+      ...feedback.files,
+    );
     return {
       files,
       rows: {
@@ -115,6 +123,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoResult> {
         dossiers: dossiers.dossiers,
         payments: dossiers.payments,
         reports: reports.rows,
+        feedback: feedback.rows,
       },
       ms: Date.now() - started,
     };

@@ -22,6 +22,10 @@ const FEED_TITLES: Record<FeedName, { vi: string; en: string }> = {
   dossiers: { vi: 'Hồ sơ thủ tục hành chính (một cửa)', en: 'Administrative-procedure dossiers (one-stop)' },
   payments: { vi: 'Thanh toán trực tuyến', en: 'Online payments' },
   reports: { vi: 'Số liệu báo cáo định kỳ', en: 'Periodic report values' },
+  feedback: {
+    vi: 'Phản ánh, kiến nghị của người dân, doanh nghiệp (PAKN)',
+    en: 'Citizen and business feedback (PAKN)',
+  },
 };
 
 /** What a value of each kind may look like in a delivery, and how it is stored. */

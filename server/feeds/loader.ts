@@ -129,6 +129,12 @@ export async function loadDelivery(
         const prior = await findLoaded(tx);
         if (prior.length > 0) throw new AlreadyLoaded(prior[0]);
         const st = await stage(tx, d, spec.fields);
+        // Rules across fields: a record that breaks one (and has no other fault) is rejected with the rule's reason.
+        for (const r of spec.recordRules ?? [])
+          await tx.run(
+            `INSERT INTO bad SELECT rec, $field, NULL, $reason FROM parsed WHERE (${r.bad}) AND rec NOT IN (SELECT rec FROM bad)`,
+            { field: r.field, reason: r.reason },
+          );
         const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
         const counts = await upsert(tx, d.feed, id);
         await tx.run(

@@ -1,7 +1,7 @@
 // The four feeds of FEEDS.md v1 as data: the loader core is generic over these specs.
 import type { FieldKind, FieldSpec } from './fields.ts';
 
-export const FEED_NAMES = ['documents', 'dossiers', 'payments', 'reports'] as const;
+export const FEED_NAMES = ['documents', 'dossiers', 'payments', 'reports', 'feedback'] as const;
 export type FeedName = (typeof FEED_NAMES)[number];
 
 export interface FeedSpec {
@@ -13,6 +13,8 @@ export interface FeedSpec {
   cadenceHours: number;
   /** SQL for the stored unit_code, from the parsed row `p` and its agency `ag` (reports carry it; others default to the agency's). */
   unitSql: string;
+  /** Rules across fields: `bad` is true (over the parsed record's typed columns) when the record breaks it. */
+  recordRules?: { field: string; bad: string; reason: string }[];
 }
 
 const f = (name: string, type: FieldKind, required = false, def?: string): FieldSpec => ({
@@ -125,6 +127,38 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
       f('value', { kind: 'number' }, true),
       f('submitted_at', ts, true),
       f('agency_code', agency),
+      f('updated_at', ts),
+    ],
+  },
+  feedback: {
+    name: 'feedback',
+    eventTime: 'received_at',
+    cadenceHours: 24 * 7,
+    unitSql: agencyUnit,
+    recordRules: [
+      {
+        field: 'agency_code',
+        bad: '"agency_code" IS NULL AND "unit_code" IS NULL',
+        reason: 'agency_code or unit_code is required',
+      },
+    ],
+    fields: [
+      f('id', id, true),
+      f('received_at', ts, true),
+      f(
+        'channel',
+        enumOf('national_portal', 'provincial_portal', 'hotline', 'app', 'letter', 'in_person'),
+        true,
+      ),
+      f('agency_code', agency),
+      f('unit_code', unit),
+      f('topic', text),
+      f('procedure_code', { kind: 'code', table: 'procedures' }),
+      f('dossier_id', id),
+      f('due_at', ts),
+      f('resolved_at', ts),
+      f('status', enumOf('received', 'processing', 'resolved', 'rejected'), true),
+      f('satisfied', bool),
       f('updated_at', ts),
     ],
   },

@@ -45,6 +45,14 @@ export const IN_PROGRESS_WITHIN = `${openAt('{end}')} AND NOT ${waitingAtEnd} AN
 /** In progress at the period's end (not waiting), past the deadline. */
 export const OVERDUE = `${openAt('{end}')} AND NOT ${waitingAtEnd} AND s.due_at < {end}`;
 
+// Citizen feedback (PAKN) on the `feedback_due` view (`due`: the deadline sent, else the statutory one).
+/** Feedback still unanswered at the period end (a rejected one is closed at its last version). */
+export const FEEDBACK_OPEN_AT_END = `s.received_at < {end} AND (CASE WHEN s.status = 'rejected' THEN coalesce(s.resolved_at, s.updated_at, s.received_at) ELSE s.resolved_at END IS NULL
+  OR CASE WHEN s.status = 'rejected' THEN coalesce(s.resolved_at, s.updated_at, s.received_at) ELSE s.resolved_at END >= {end})`;
+/** Handled on time, judged at the period end: not answered after its deadline, not open past it. */
+export const FEEDBACK_ON_TIME = `NOT ((s.resolved_at IS NOT NULL AND s.resolved_at < {end} AND s.resolved_at > s.due)
+  OR (${FEEDBACK_OPEN_AT_END} AND s.due < {end}))`;
+
 /** The rules the count follows, by the date they took effect (a record is counted by the rule of its date). */
 export const ONE_STOP_RULES = [
   {

@@ -337,7 +337,7 @@ export function recordsSql(
       : m.source === 'communes' || m.source === 'agencies' || m.source === 'procedures'
         ? 's.code'
         : 's.id';
-  const lineage = ['documents', 'dossiers', 'payments', 'reports'].includes(m.source)
+  const lineage = ['documents', 'dossiers', 'payments', 'reports', 'feedback'].includes(m.source)
     ? ' EXCLUDE (delivery_id, loaded_at)'
     : '';
   return {

@@ -70,6 +70,16 @@ const MEASURES: Record<string, { num: MeasureInput; den: MeasureInput }> = {
   REUSED_DIGITIZED_DATA: { num: recv('s.reused_data'), den: recv() },
   // Satisfied as the portal counts it (its numerator sits just under the on-time dossiers): handled on time and not
   // rated unsatisfied, of the dossiers handled — not of the rated ones only.
+  // Citizen feedback (the `feedback` feed): of the feedback received in the period, as the portal counts it. A
+  // unit without any feedback earns the full points (the portal's rule); a store without the feed has no data.
+  PETITION_PROCESSING_ON_TIME: {
+    num: { source: 'feedback', agg: 'count', where: S.FEEDBACK_ON_TIME, time: 'received_at' },
+    den: { source: 'feedback', agg: 'count', time: 'received_at' },
+  },
+  PETITION_HANDLING_SATISFACTION: {
+    num: { source: 'feedback', agg: 'count', where: 's.satisfied', time: 'received_at' },
+    den: { source: 'feedback', agg: 'count', time: 'received_at' },
+  },
   DOSSIER_RECEIVING_SATISFACTION: {
     num: handled(`${NOT_LATE} AND s.satisfaction IS DISTINCT FROM 'unsatisfied'`),
     den: handled(),
@@ -182,7 +192,10 @@ export async function index766(
 ): Promise<Map<string, Map<string | null, IndexScore>>> {
   // Each numerator and denominator is one measure; measures over dossiers share their rows (batch.ts), the
   // procedure catalogue is province-wide (no filters, no breakdown).
-  const measured = COMPONENTS.filter((c) => c.num && c.den);
+  // Without any feedback delivered the complaint indicators have no data (not "no complaints").
+  const hasFeedback =
+    (await db.query<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM feedback LIMIT 1)'))[0].n > 0;
+  const measured = COMPONENTS.filter((c) => c.num && c.den && (hasFeedback || c.num.source !== 'feedback'));
   const parts = measured.flatMap((c) => [
     { c, part: 'num' as const, m: c.num! },
     { c, part: 'den' as const, m: c.den! },
@@ -264,6 +277,7 @@ export async function index766(
         maxAvailable += METHOD.groupMax.transparency;
       }
       for (const nd of NO_DATA) if (nd.group !== 'transparency' || reported === null) noData.push(nd.id);
+      if (!hasFeedback) for (const c of COMPONENTS) if (c.num?.source === 'feedback') noData.push(c.id);
       const total = maxAvailable > 0 ? GROUPS.reduce((s, g) => s + (groups[g] ?? 0), 0) : null;
       const normalised = total !== null && maxAvailable > 0 ? (total / maxAvailable) * 100 : null;
       const tier = normalised === null ? null : (TIERS.find((t) => normalised >= t.min) ?? null);

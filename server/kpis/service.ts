@@ -74,11 +74,12 @@ const SOURCE_FEED: Partial<Record<SourceName, string>> = {
   dossiers: 'dossiers',
   payments: 'payments',
   reports: 'reports',
+  feedback: 'feedback',
   report_compliance: 'reports',
 };
 /** The feeds an answer reads, derived from its measures' sources (the 766 score: dossiers and the reported transparency). */
 function readsFeeds(kpi: Kpi): string[] {
-  if (kpi.kind === 'index') return ['dossiers', 'reports'];
+  if (kpi.kind === 'index') return ['dossiers', 'reports', 'feedback'];
   const ms = [kpi.numerator, ...(kpi.denominator ? [kpi.denominator] : [])];
   return [...new Set(ms.map((m) => SOURCE_FEED[m.source]).filter((f): f is string => f !== undefined))];
 }

@@ -40,6 +40,14 @@ export const SOURCE_DEFS: Record<SourceName, SourceDef> = {
     agency: 's.agency_code',
     indicator: 's.indicator_code',
   },
+  // Citizen feedback with its effective deadline (`due`: sent, or the statutory working days after receipt).
+  feedback: {
+    table: 'feedback_due',
+    unit: 's.unit_code',
+    agency: 's.agency_code',
+    sector: { expr: 'sx.sector', join: 'LEFT JOIN agencies sx ON sx.code = s.agency_code' },
+    procedure: 's.procedure_code',
+  },
   report_compliance: {
     table: 'report_compliance',
     unit: 's.unit_code',

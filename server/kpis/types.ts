@@ -7,6 +7,7 @@ export const SOURCES = [
   'dossiers',
   'payments',
   'reports',
+  'feedback',
   'report_compliance',
   'agencies',
   'communes',

@@ -61,7 +61,7 @@ export const KpiParam = z.object({
 export const FeedParam = z.object({ feed: z.enum(FEED_NAMES) });
 
 export const RejectsQuery = z.object({
-  feed: z.enum(['documents', 'dossiers', 'payments', 'reports']).optional(),
+  feed: z.enum(FEED_NAMES).optional(),
   delivery: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),

@@ -162,7 +162,7 @@ describe('reporting compliance', () => {
   });
 });
 
-describe('QĐ 766 group score (the portal\'s method)', () => {
+describe("QĐ 766 group score (the portal's method)", () => {
   it('progress = 20 × on time ÷ handled, carry-over included: S5 (received 20/12/2020, completed 4/1) counts; S2 late and S3 overdue do not → 20 × 3 ÷ 5', async () => {
     const a = await getKpi(ctx, 'index766.progress', q1, {});
     expect(a.value).toBeCloseTo(12, 9);
@@ -177,4 +177,3 @@ describe('QĐ 766 group score (the portal\'s method)', () => {
     expect(a.index766?.noData).toContain('PUBLISH_ON_TIME');
   });
 });
-

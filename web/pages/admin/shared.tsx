@@ -10,7 +10,7 @@ import { useI18n } from '../../lib/i18n.ts';
 import { agenciesOptions, registryOptions, unitsOptions } from '../../lib/queries.ts';
 import { type ScopeAssignment, useSession } from '../../lib/session.ts';
 
-export const FEEDS = ['documents', 'dossiers', 'payments', 'reports'] as const;
+export const FEEDS = ['documents', 'dossiers', 'payments', 'reports', 'feedback'] as const;
 
 /** One administration list through the typed client, under the query key ['admin', <list>]. */
 const list =
