@@ -228,8 +228,8 @@ export async function index766(
     }
     counts.set(`${p.c.id}:${p.part}`, byPeriod);
   };
-  catalogue.forEach((p, i) => put(p, catCells[i]));
-  fed.forEach((p, i) => put(p, fedCells[i]));
+  for (const [i, p] of catalogue.entries()) put(p, catCells[i]);
+  for (const [i, p] of fed.entries()) put(p, fedCells[i]);
 
   const out = new Map<string, Map<string | null, IndexScore>>();
   for (const b of branches) {
