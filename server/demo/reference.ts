@@ -1251,6 +1251,32 @@ const INDICATORS: IndicatorRow[] = [
     direction: 'up',
     agency: 'VPUBND',
   },
+  // What the national public-service portal published for the province (QĐ 766), reported each month so that
+  // the portal's number stands beside ours (index766.portal_score, index766.portal_rank).
+  {
+    code: 'portal_score',
+    name_vi: 'Điểm Bộ chỉ số 766 do Cổng DVC quốc gia công bố',
+    name_en: 'QĐ 766 score published by the national portal',
+    subsystem: 'index766',
+    unit: 'score',
+    aggregation: 'last',
+    frequency: 'month',
+    reporting_level: 'province',
+    direction: 'up',
+    agency: 'VPUBND',
+  },
+  {
+    code: 'portal_rank',
+    name_vi: 'Xếp hạng Bộ chỉ số 766 trên Cổng DVC quốc gia',
+    name_en: 'QĐ 766 rank on the national portal',
+    subsystem: 'index766',
+    unit: 'rank',
+    aggregation: 'last',
+    frequency: 'month',
+    reporting_level: 'province',
+    direction: 'down',
+    agency: 'VPUBND',
+  },
   // rankings
   {
     code: 'pci_score',

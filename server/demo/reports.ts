@@ -345,6 +345,10 @@ const MODELS: Record<string, Model> = {
   security_incidents: (c) => poisson(c, 3.2 * Math.exp(-0.25 * c.p.t)),
   systems_security_level_approved: (c) =>
     round(Math.min(100, 15 + 81 * smoothstep(c.p.t, 0.5, 5.5) + 0.5 * noise(c)), 1),
+  // Published by the portal from mid-2022 (QĐ 766 took effect then); the 2025 merger and the new method cost points.
+  portal_score: (c) =>
+    round(Math.min(92, 64 + 4.2 * Math.min(c.p.t, 3.5) - (c.p.year >= 2025 ? 4.5 : 0) + 0.8 * noise(c)), 2),
+  portal_rank: (c) => Math.max(1, Math.min(63, Math.round(22 - 4 * Math.min(c.p.t, 3.5) + 2 * noise(c)))),
   index766_transparency: (c) =>
     round(Math.min(18, 13.8 + 3.4 * smoothstep(c.p.t, 1.5, 6) + 0.3 * noise(c)), 2),
 };

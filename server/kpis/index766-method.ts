@@ -325,6 +325,9 @@ export function points(
   return ind.max * Math.min(1, Math.max(0, s) / ind.fullAt);
 }
 
+/** Our score and the portal's published one are flagged when they differ by more than this many points. */
+export const PUBLISHED_MARGIN = 3;
+
 /** The portal's tiers of a total out of 100. */
 export const TIERS = [
   { min: 90, vi: 'Xuất sắc', en: 'Excellent' },

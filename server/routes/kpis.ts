@@ -4,6 +4,7 @@ import type { AppEnv } from '../app.ts';
 import { exportView } from '../export/index.ts';
 import { kpiDimensions, ScopeError, subsystemInScope } from '../kpis/engine.ts';
 import { COMPONENTS, index766, indexFormula, METHODOLOGY, NO_DATA, TIERS } from '../kpis/index766.ts';
+import { PUBLISHED_MARGIN } from '../kpis/index766-method.ts';
 import { getBreakdown, getKpi, getRecords, getSubsystems, transparencyScores } from '../kpis/service.ts';
 import {
   BreakdownAnswerSchema,
@@ -227,6 +228,24 @@ export const kpiRoutes = new Hono<AppEnv>()
       scope: c.var.ctx.scope,
       transparency: await transparencyScores(c.var.ctx, branches, { unit: filters.unit }),
     });
+    // The province (or the filtered unit) as a whole, and what the portal published for it (reported figures).
+    const ctx = c.var.ctx;
+    const reported = (id: string) =>
+      ctx.registry.kpis.has(id) ? getKpi(ctx, id, range, { unit: filters.unit }).catch(() => null) : null;
+    const [whole, score, rank] = await Promise.all([
+      index766(ctx.db, branches, filters, {
+        scope: ctx.scope,
+        transparency: await transparencyScores(ctx, branches, { unit: filters.unit }),
+      }),
+      reported('index766.portal_score'),
+      reported('index766.portal_rank'),
+    ]);
+    const overall = whole.get('cur')?.get(null) ?? null;
+    const publishedScore = score?.value ?? null;
+    const difference =
+      overall?.total !== null && overall?.total !== undefined && publishedScore !== null
+        ? overall.total - publishedScore
+        : null;
     const rows = [...(scores.get('cur')?.entries() ?? [])]
       .map(([key, s]) => ({ key, ...s }))
       .sort((a, b) => (b.total ?? -1) - (a.total ?? -1))
@@ -241,6 +260,15 @@ export const kpiRoutes = new Hono<AppEnv>()
       tiers: TIERS,
       components: COMPONENTS.map(({ id, group, max, fullAt, name }) => ({ id, group, max, fullAt, name })),
       noData: NO_DATA,
+      overall,
+      published: {
+        score: publishedScore,
+        rank: rank?.value ?? null,
+        asOf: score?.asOf ?? null,
+        difference,
+        margin: PUBLISHED_MARGIN,
+        flagged: difference !== null && Math.abs(difference) > PUBLISHED_MARGIN,
+      },
       rows,
     });
   });

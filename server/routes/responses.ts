@@ -210,6 +210,35 @@ export const IndexAnswer = z.object({
     z.looseObject({ id: str, group: str, max: z.number(), fullAt: z.number(), name: names }),
   ),
   noData: z.array(z.looseObject({ group: str, max: z.number(), name: names })),
+  /** The province (or the filtered unit) as a whole: each indicator's parts, points and the points it loses. */
+  overall: z
+    .looseObject({
+      total: num,
+      maxAvailable: z.number(),
+      normalised: num,
+      components: z.array(
+        z.object({
+          id: str,
+          group: str,
+          numerator: num,
+          denominator: num,
+          rate: num,
+          points: num,
+          max: z.number(),
+          lost: num,
+        }),
+      ),
+    })
+    .nullable(),
+  /** What the national portal published (reported figures index766.portal_score / portal_rank), beside ours. */
+  published: z.object({
+    score: num,
+    rank: num,
+    asOf: strOrNull,
+    difference: num,
+    margin: z.number(),
+    flagged: z.boolean(),
+  }),
   rows: z.array(z.looseObject({ rank: z.number().int(), key: strOrNull, total: num, normalised: num })),
 });
 

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useI18n } from '../lib/i18n.ts';
 import {
   agenciesOptions,
+  type Index766Data,
   type IndexBy,
   index766Options,
   type RangeFilters,
@@ -53,6 +54,7 @@ export function Index766Table({ filters, by, onBy, onSelect }: Index766TableProp
       {q.isPending && <Loading />}
       {q.data && (
         <>
+          <IndexSummary data={q.data} />
           <div className="table-scroll tall">
             <table className="table">
               <thead>
@@ -126,5 +128,79 @@ export function Index766Table({ filters, by, onBy, onSelect }: Index766TableProp
         </>
       )}
     </section>
+  );
+}
+
+/** Our score beside the portal's published one, the difference (flagged beyond the margin) and the points lost. */
+function IndexSummary({ data }: { data: Index766Data }) {
+  const { t, fmt, name } = useI18n();
+  const o = data.overall;
+  const p = data.published;
+  const names = new Map(data.components.map((c) => [c.id, c.name]));
+  const lost = (o?.components ?? []).filter((c) => (c.lost ?? 0) > 0.005).slice(0, 8);
+  return (
+    <div className="index-summary" data-testid="index766-summary">
+      <dl className="index-figures">
+        <div>
+          <dt>{t('index.ours')}</dt>
+          <dd data-testid="index766-ours">
+            <strong>{fmt.number(o?.total ?? null, 2)}</strong>
+            {o && o.maxAvailable < 100 && (
+              <span className="muted small">
+                {' '}
+                / {fmt.number(o.maxAvailable, 0)} ({t('index.partial').toLowerCase()})
+              </span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('index.published')}</dt>
+          <dd data-testid="index766-published">
+            {p.score === null ? (
+              <span className="muted">{t('index.noPublished')}</span>
+            ) : (
+              <>
+                <strong>{fmt.number(p.score, 2)}</strong>
+                {p.rank !== null && (
+                  <span className="muted small">
+                    {' '}
+                    ({t('index.publishedRank')} {fmt.number(p.rank)})
+                  </span>
+                )}
+              </>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('index.difference')}</dt>
+          <dd data-testid="index766-difference" className={p.flagged ? 'flagged' : undefined}>
+            {p.difference === null ? '—' : fmt.number(p.difference, 2)}
+            {p.flagged && (
+              <span className="small"> {t('index.flagged').replace('{margin}', fmt.number(p.margin))}</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+      {lost.length > 0 && (
+        <div className="index-lost">
+          <h3 className="small">{t('index.lost')}</h3>
+          <ol data-testid="index766-lost">
+            {lost.map((c) => (
+              <li key={c.id}>
+                <span>{names.get(c.id) ? name(names.get(c.id)!) : c.id}</span>{' '}
+                <strong>−{fmt.number(c.lost, 2)}</strong>{' '}
+                <span className="muted small">
+                  ({fmt.number(c.points, 2)}/{fmt.number(c.max)} {t('index.points')}
+                  {c.denominator !== null && c.denominator > 0
+                    ? `; ${fmt.number(c.numerator)}/${fmt.number(c.denominator)}`
+                    : ''}
+                  )
+                </span>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </div>
   );
 }
