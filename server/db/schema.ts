@@ -242,6 +242,23 @@ export const MIGRATIONS: Migration[] = [
         LEFT JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + ${FEEDBACK_WORKING_DAYS};
     `,
   },
+  {
+    version: 9,
+    name: 'procedure versions, communes opening online payment',
+    sql: `
+      -- Every version of a procedure (service level, fee, synchronisation), each in force from valid_from to valid_to
+      -- (inclusive; empty = open). The procedures table keeps the version in force today, for codes and joins.
+      CREATE TABLE procedure_versions (
+        code VARCHAR NOT NULL, name VARCHAR NOT NULL, sector VARCHAR, level VARCHAR, service_level VARCHAR NOT NULL,
+        has_fee BOOLEAN, synced_national BOOLEAN, valid_from DATE, valid_to DATE);
+      ALTER TABLE procedures ADD COLUMN valid_from DATE;
+      ALTER TABLE procedures ADD COLUMN valid_to DATE;
+      INSERT INTO procedure_versions
+        SELECT code, name, sector, level, service_level, has_fee, synced_national, NULL, NULL FROM procedures;
+      -- The day a commune opened online payment (FEEDS.md v2 units.csv payment_enabled_from).
+      ALTER TABLE units ADD COLUMN payment_enabled_from DATE;
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

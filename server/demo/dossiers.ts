@@ -46,7 +46,7 @@ function troubledCommunes(units: readonly DemoUnit[]): Set<string> {
  * jitter) adopt first: 153 between February 2020 and June 2021, the other 72 from October 2021
  * to October 2023. A "pilot" payment on or right after that day makes the adoption exact.
  */
-function adoptionDays(units: readonly DemoUnit[], seed: number): Map<string, number> {
+export function adoptionDays(units: readonly DemoUnit[], seed: number): Map<string, number> {
   const communes = units
     .filter((u) => u.level === 'commune')
     .map((u) => ({ code: u.code, score: u.weight * (0.6 + 0.8 * hash01(seed, 'adopt', u.code)) }))

@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DAY_S, dayFromIso, isoFromDay, localDayOf, localMidnightS, yearOfDay } from './calendar.ts';
 import type { GenContext } from './context.ts';
 import { writeDocuments } from './documents.ts';
-import { writeDossiersAndPayments } from './dossiers.ts';
+import { adoptionDays, writeDossiersAndPayments } from './dossiers.ts';
 import { writeFeedback } from './feedback.ts';
 import { buildReference, writeReference } from './reference.ts';
 import { writeReports } from './reports.ts';
@@ -77,6 +77,12 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoResult> {
   await clearFeedFolders(opts.dataDir);
   progress('reference', 0, 1);
   const ref = buildReference(yearOfDay(toDay));
+  // The day each commune opened online payment (its first online payment follows on that day).
+  const adoption = adoptionDays(ref.units, seed);
+  for (const u of ref.units) {
+    const day = adoption.get(u.code);
+    if (day !== undefined) u.payment_enabled_from = isoFromDay(day);
+  }
   const files = await writeReference(opts.dataDir, ref);
   progress('reference', 1, 1);
 

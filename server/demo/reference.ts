@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtInCalendar, type CalendarRow } from '../reference/calendar.ts';
-import { allocate } from './calendar.ts';
+import { allocate, dayFromIso, isoFromDay } from './calendar.ts';
 import { toCsv } from './csv.ts';
 import {
   COMMUNE_SYLLABLES_1,
@@ -29,6 +29,8 @@ export interface DemoUnit {
   valid_to: string;
   lat: number;
   lon: number;
+  /** The day a commune opened online payment (units.csv v2), set by the generator from its adoption day. */
+  payment_enabled_from?: string;
   /** Generator only: the district a commune belongs to (its own code for a district). */
   district: string;
   /** Generator only: relative population, which drives dossier volume. */
@@ -59,6 +61,8 @@ export interface DemoProcedure {
   demand: number;
   /** Generator only: statutory processing time in working days. */
   days: number;
+  /** The day the procedure began synchronising with the national portal (empty: not synchronised). */
+  synced_from: string;
   /** Generator only: fee in VND (0 when has_fee is false). */
   fee: number;
 }
@@ -388,6 +392,8 @@ const PROCEDURES_TOTAL = 1977;
 const PARTIAL_ONLINE = 851;
 const FULL_ONLINE = 677;
 const SYNCED_NATIONAL = 626;
+/** Seed: procedures synchronised by 31/8/2020 (626 ÷ 358 = 174,86 %). */
+const SYNCED_BY_2020 = 358;
 const WITH_FEE = 593; // ≈ 30 %
 
 /** Procedures per sector and level (relative), roughly as in provincial TTHC catalogues. */
@@ -767,6 +773,23 @@ function buildProcedures(): DemoProcedure[] {
     .filter(({ i }) => !drafts[i].famous && service[i] !== 'information')
     .sort((a, b) => b.key - a.key);
   for (const { i } of syncOrder.slice(0, SYNCED_NATIONAL - synced.filter(Boolean).length)) synced[i] = true;
+  // When each began: the seed's 626 synchronised by 31/8/2021 were 358 a year earlier (626 = 174,86 % of 358).
+  const syncedIdx = [
+    ...drafts.map((d, i) => (d.famous ? i : -1)).filter((i) => i >= 0),
+    ...syncOrder.map(({ i }) => i).filter((i) => synced[i] && !drafts[i].famous),
+  ];
+  const syncedFrom = new Map<number, string>();
+  syncedIdx.forEach((i, rank) => {
+    const [a, b, f] =
+      rank < SYNCED_BY_2020
+        ? [dayFromIso('2019-01-02'), dayFromIso('2020-08-31'), rank / (SYNCED_BY_2020 - 1)]
+        : [
+            dayFromIso('2020-09-01'),
+            dayFromIso('2021-08-31'),
+            (rank - SYNCED_BY_2020) / Math.max(1, syncedIdx.length - SYNCED_BY_2020 - 1),
+          ];
+    syncedFrom.set(i, isoFromDay(Math.round(a + f * (b - a))));
+  });
   // Fees: exactly WITH_FEE procedures.
   const fee = drafts.map((d) => d.famous?.fee ?? 0);
   const feeOrder = shuffled(
@@ -819,6 +842,7 @@ function buildProcedures(): DemoProcedure[] {
       service_level: service[i],
       has_fee: fee[i] > 0,
       synced_national: synced[i],
+      synced_from: syncedFrom.get(i) ?? '',
       demand: demand[i],
       days: d.famous?.days ?? pick(DAYS_BY_LEVEL[d.level], hash01(REF_KEY, 'days', i)),
       fee: fee[i],
@@ -1452,16 +1476,50 @@ export async function writeReference(dataDir: string, ref: DemoReference): Promi
     [
       'units.csv',
       toCsv<DemoUnit>(
-        ['code', 'name', 'level', 'parent_code', 'kind', 'valid_from', 'valid_to', 'lat', 'lon'],
+        [
+          'code',
+          'name',
+          'level',
+          'parent_code',
+          'kind',
+          'valid_from',
+          'valid_to',
+          'lat',
+          'lon',
+          'payment_enabled_from',
+        ],
         ref.units,
       ),
     ],
     ['agencies.csv', toCsv<DemoAgency>(['code', 'name', 'unit_code', 'kind', 'sector'], ref.agencies)],
     [
       'procedures.csv',
-      toCsv<DemoProcedure>(
-        ['code', 'name', 'sector', 'level', 'service_level', 'has_fee', 'synced_national'],
-        ref.procedures,
+      // A synchronised procedure has two versions: not synchronised until the day before it began, then synchronised.
+      toCsv<DemoProcedure & { valid_from: string; valid_to: string }>(
+        [
+          'code',
+          'name',
+          'sector',
+          'level',
+          'service_level',
+          'has_fee',
+          'synced_national',
+          'valid_from',
+          'valid_to',
+        ],
+        ref.procedures.flatMap((p) =>
+          p.synced_from
+            ? [
+                {
+                  ...p,
+                  synced_national: false,
+                  valid_from: '',
+                  valid_to: isoFromDay(dayFromIso(p.synced_from) - 1),
+                },
+                { ...p, valid_from: p.synced_from, valid_to: '' },
+              ]
+            : [{ ...p, valid_from: '', valid_to: '' }],
+        ),
       ),
     ],
     [

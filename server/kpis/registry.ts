@@ -236,14 +236,27 @@ export const STATIC_KPIS: KpiInput[] = [
   {
     id: 'direction.agencies_active_rate',
     subsystem: 'direction',
-    name: n('Tỷ lệ cơ quan gửi, nhận văn bản điện tử', 'Agencies exchanging e-documents'),
+    name: n(
+      'Tỷ lệ cơ quan gửi, nhận văn bản điện tử có tích hợp chữ ký số',
+      'Agencies exchanging e-documents with integrated digital signatures',
+    ),
+    description: n(
+      'Cơ quan có văn bản điện tử ký số (gửi hoặc nhận) trong kỳ ÷ số cơ quan.',
+      'Agencies with digitally signed e-documents (sent or received) in the period ÷ agencies.',
+    ),
     ...pct,
     direction: 'up',
     kind: 'flow',
     target: 100,
     thresholds: { good: 100, warning: 90 },
     feeds: ['documents'],
-    numerator: { source: 'documents', agg: 'count_distinct', expr: 's.agency_code', time: 'at' },
+    numerator: {
+      source: 'documents',
+      agg: 'count_distinct',
+      expr: 's.agency_code',
+      where: 's.digitally_signed',
+      time: 'at',
+    },
     denominator: { source: 'agencies', agg: 'count' },
   },
 
@@ -555,7 +568,12 @@ export const STATIC_KPIS: KpiInput[] = [
   {
     id: 'services.procedures_partial_online',
     subsystem: 'services',
-    name: n('DVC trực tuyến một phần (mức 3)', 'Partially online services (level 3)'),
+    name: n('DVC trực tuyến một phần', 'Partially online services'),
+    // NĐ 42/2022/NĐ-CP: "mức độ 3" became "một phần" on 1/8/2022.
+    names: [
+      { from: '0001-01-01', ...n('DVC trực tuyến mức độ 3', 'Online services, level 3') },
+      { from: '2022-08-01', ...n('DVC trực tuyến một phần', 'Partially online services') },
+    ],
     unit: 'count',
     direction: 'up',
     kind: 'catalogue',
@@ -565,7 +583,11 @@ export const STATIC_KPIS: KpiInput[] = [
   {
     id: 'services.procedures_full_online',
     subsystem: 'services',
-    name: n('DVC trực tuyến toàn trình (mức 4)', 'Fully online services (level 4)'),
+    name: n('DVC trực tuyến toàn trình', 'Fully online services'),
+    names: [
+      { from: '0001-01-01', ...n('DVC trực tuyến mức độ 4', 'Online services, level 4') },
+      { from: '2022-08-01', ...n('DVC trực tuyến toàn trình', 'Fully online services') },
+    ],
     unit: 'count',
     direction: 'up',
     kind: 'catalogue',
@@ -628,7 +650,11 @@ export const STATIC_KPIS: KpiInput[] = [
   {
     id: 'payments.communes_with_online_payment',
     subsystem: 'payments',
-    name: n('Xã có thanh toán trực tuyến', 'Communes with online payment'),
+    name: n('Xã đã phát sinh thanh toán trực tuyến', 'Communes where an online payment happened'),
+    description: n(
+      'Số xã có ít nhất một giao dịch thanh toán trực tuyến thành công đến cuối kỳ, trên số xã.',
+      'Communes with at least one successful online payment by the end of the period, of all communes.',
+    ),
     unit: 'count',
     direction: 'up',
     kind: 'stock',
@@ -641,6 +667,22 @@ export const STATIC_KPIS: KpiInput[] = [
       where: `s.status = 'success' AND s.channel <> 'counter_pos' AND s.paid_at < {end}
         AND s.unit_code IN (SELECT code FROM units WHERE level = 'commune')`,
     },
+    denominator: count('communes'),
+  },
+  {
+    id: 'payments.communes_payment_opened',
+    subsystem: 'payments',
+    name: n('Xã đã mở tài khoản thanh toán trực tuyến', 'Communes that opened online payment'),
+    description: n(
+      'Số xã đã mở tài khoản thanh toán trực tuyến đến cuối kỳ (thuộc tính payment_enabled_from của danh mục xã), trên số xã.',
+      'Communes that had opened online payment by the end of the period (the payment_enabled_from of the unit list), of all communes.',
+    ),
+    unit: 'count',
+    direction: 'up',
+    kind: 'stock',
+    show: 'numerator',
+    feeds: [],
+    numerator: count('communes', 's.payment_enabled_from < {endDate}'),
     denominator: count('communes'),
   },
   {

@@ -120,6 +120,12 @@ function scoreValue(kpi: Kpi, s: IndexScore | undefined): number | null {
   return group === 'total' ? s.total : (s.groups[group as keyof IndexScore['groups']] ?? null);
 }
 
+/** A KPI's name as of a date: the last of its dated names in force then (labels follow their rules), else its name. */
+export function nameAt(kpi: Kpi, date: string): { vi: string; en: string } {
+  const n = (kpi.names ?? []).filter((x) => x.from <= date).at(-1);
+  return n ? { vi: n.vi, en: n.en } : kpi.name;
+}
+
 /** computeCells, through the page's batcher when there is one. */
 const cellsVia = (ctx: KpiContext): OmitThisParameter<CellBatcher['cells']> =>
   ctx.batch ? ctx.batch.cells.bind(ctx.batch) : (kpi, b, f, opts) => computeCells(ctx.db, kpi, b, f, opts);
@@ -222,7 +228,7 @@ export async function getKpi(
       return {
         id: kpi.id,
         subsystem: kpi.subsystem,
-        name: kpi.name,
+        name: nameAt(kpi, range.to),
         unit: kpi.unit,
         direction: kpi.direction,
         kind: kpi.kind,

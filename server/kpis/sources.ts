@@ -63,8 +63,10 @@ export const SOURCE_DEFS: Record<SourceName, SourceDef> = {
     table: `(SELECT * FROM units WHERE level = 'commune')`,
     unit: 's.code',
   },
+  // The catalogue as it stood on the period's last day (each procedure's version in force then).
   procedures: {
-    table: 'procedures',
+    table: `(SELECT * FROM procedure_versions WHERE coalesce(valid_from, DATE '0001-01-01') < {endDate}
+      AND coalesce(valid_to, DATE '9999-12-31') >= CAST({endDate} - INTERVAL 1 DAY AS DATE))`,
     sector: { expr: 's.sector', join: '' },
     procedure: 's.code',
   },

@@ -46,6 +46,8 @@ export const KpiSchema = z.object({
   subsystem: z.string(),
   name: z.object({ vi: z.string(), en: z.string() }),
   description: z.object({ vi: z.string(), en: z.string() }).optional(),
+  /** Names that changed with a rule, by the date they took effect: an answer carries the name of its period's end. */
+  names: z.array(z.object({ from: z.string(), vi: z.string(), en: z.string() })).optional(),
   unit: z.string(),
   direction: z.enum(['up', 'down']),
   /** flow: events in range; stock: state at range end; catalogue: reference data; reported: reports feed. */

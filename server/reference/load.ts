@@ -30,6 +30,7 @@ export const REFERENCE: Record<ReferenceName, FieldSpec[]> = {
     f('valid_to', { kind: 'date' }),
     f('lat', num),
     f('lon', num),
+    f('payment_enabled_from', { kind: 'date' }),
   ],
   agencies: [
     f('code', id, true),
@@ -46,6 +47,8 @@ export const REFERENCE: Record<ReferenceName, FieldSpec[]> = {
     f('service_level', enumOf('full_online', 'partial_online', 'information'), true),
     f('has_fee', { kind: 'boolean' }),
     f('synced_national', { kind: 'boolean' }),
+    f('valid_from', { kind: 'date' }),
+    f('valid_to', { kind: 'date' }),
   ],
   indicators: [
     f('code', id, true),
@@ -145,7 +148,11 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
   const dupes = await tx.query<{ k: string }>(
     table === 'targets'
       ? `SELECT indicator_code || '/' || unit_code || '/' || year AS k FROM parsed GROUP BY ALL HAVING count(*) > 1 LIMIT 5`
-      : `SELECT code AS k FROM parsed GROUP BY code HAVING count(*) > 1 LIMIT 5`,
+      : table === 'procedures'
+        ? // A procedure may have several versions (v2), one per valid_from.
+          `SELECT code || coalesce(' from ' || CAST(valid_from AS VARCHAR), '') AS k FROM parsed
+           GROUP BY code, valid_from HAVING count(*) > 1 LIMIT 5`
+        : `SELECT code AS k FROM parsed GROUP BY code HAVING count(*) > 1 LIMIT 5`,
   );
   if (dupes.length > 0) throw new DeliveryError(`${table}.csv repeats ${dupes.map((d) => d.k).join(', ')}`);
   await tx.run(`DELETE FROM ${table}`);
@@ -154,7 +161,18 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
     (x) =>
       `CAST("${x.name}" AS ${x.name === 'year' || x.name === 'due_days' ? 'INTEGER' : storageType(x.type)})`,
   );
-  await tx.run(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
+  if (table === 'procedures') {
+    await tx.run('DELETE FROM procedure_versions');
+    await tx.run(`INSERT INTO procedure_versions (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
+    // One row per code: the version in force today, else the latest one.
+    await tx.run(`INSERT INTO procedures (${cols.join(', ')})
+      SELECT ${cols.join(', ')} FROM procedure_versions
+      QUALIFY row_number() OVER (PARTITION BY code ORDER BY
+        (coalesce(valid_from, DATE '0001-01-01') <= current_date AND coalesce(valid_to, DATE '9999-12-31') >= current_date) DESC,
+        valid_from DESC NULLS LAST) = 1`);
+  } else {
+    await tx.run(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
+  }
   return (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0].n;
 }
 

@@ -87,7 +87,15 @@ describe('seed figures (Jan–Aug 2021 unless stated)', () => {
     expect(values).toEqual([1977, 851, 677, 626]);
   });
 
-  it('communes with online payment as of 31/8/2021: 153 of 225', async () => {
+  it('626 synchronised is 174,86 % of the 358 a year earlier: a query over the catalogue versions', async () => {
+    const a = await kpi('services.procedures_synced_national');
+    expect(a.samePeriodLastYear.value).toBe(358);
+    expect(((a.value ?? 0) / (a.samePeriodLastYear.value ?? 1)) * 100).toBeCloseTo(174.86, 2);
+  });
+
+  it('communes that opened online payment as of 31/8/2021: 153 of 225 (and 153 where a payment happened)', async () => {
+    const opened = await kpi('payments.communes_payment_opened');
+    expect([opened.value, opened.numerator, opened.denominator]).toEqual([153, 153, 225]);
     const a = await kpi('payments.communes_with_online_payment');
     expect([a.value, a.numerator, a.denominator]).toEqual([153, 153, 225]);
   });

@@ -50,12 +50,13 @@ describe('ratio', () => {
     expect(a.target).toBe(95);
   });
 
-  it('agencies_active_rate by district: 227 has 2 of 2 active, 238 has 0 of 2', async () => {
+  it('agencies_active_rate (with signed e-documents) by district: 227 has 1 of 2, 238 has 0 of 2', async () => {
+    // Signed documents in Q1: D01 (SNV), D06 (UBND-08001). UBND-227's D05 is unsigned; STP's D04 too.
     const b = await getBreakdown(ctx, 'direction.agencies_active_rate', q1, {}, 'district');
     const by = Object.fromEntries(b.rows.map((r) => [r.key, r]));
-    expect(by['227']).toMatchObject({ numerator: 2, denominator: 2, value: 100 });
+    expect(by['227']).toMatchObject({ numerator: 1, denominator: 2, value: 50 });
     expect(by['238']).toMatchObject({ numerator: 0, denominator: 2, value: 0, status: 'bad' });
-    expect((await getKpi(ctx, 'direction.agencies_active_rate', q1, {})).value).toBeCloseTo(66.667, 2); // 4 of 6
+    expect((await getKpi(ctx, 'direction.agencies_active_rate', q1, {})).value).toBeCloseTo(33.333, 2); // 2 of 6
   });
 
   it('avg_processing_days in working days = (3 + 6 + 10) ÷ 3 for S1 S2 S5', async () => {

@@ -35,7 +35,7 @@ export function KpiCard({ def, filters, ignored = [], selected, onSelect, record
       aria-current={selected ? 'true' : undefined}
     >
       <button type="button" className="kpi-card-select" onClick={onSelect} aria-pressed={selected}>
-        <span className="kpi-card-name">{name(def.name)}</span>
+        <span className="kpi-card-name">{name(k?.name ?? def.name)}</span>
         {q.isError && !k ? (
           <span className="muted small" title={q.error.message}>
             {isOutOfScope(q.error) ? t('scope.outside') : t('kpi.error')}
