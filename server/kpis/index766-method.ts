@@ -268,24 +268,19 @@ const PORTAL_2025: Indicator[] = [
   },
 ];
 
-/** The methods by the date they took effect: a score uses the method in force at its period's end. */
+/**
+ * The methods by the date they took effect: a score uses the method in force at its period's end. Only the
+ * portal's current method is known here (reconciled above); the 2022 decision's own layout and the dates of the
+ * 2025 redefinitions are not published in a form we can check, so earlier periods are scored by the current
+ * method and the answer says which method it used. A new method is a new entry here, with its date.
+ */
 export const METHODS: Method[] = [
   {
-    id: '766-2022',
-    from: '2022-01-01',
-    name: n(
-      'QĐ 766/QĐ-TTg (2022): 5 nhóm, chưa có nhóm công khai minh bạch',
-      'Decision 766/QD-TTg (2022): five groups, no transparency group',
-    ),
-    groupMax: { transparency: 0, progress: 20, online: 12, payment: 10, digitisation: 22, satisfaction: 18 },
-    indicators: PORTAL_2025.filter((i) => i.group !== 'transparency'),
-  },
-  {
     id: '766-portal-2025',
-    from: '2025-01-01',
+    from: '2022-06-23',
     name: n(
-      'Phương pháp hiện hành của Cổng DVC quốc gia: 6 nhóm, 100 điểm',
-      'The national portal’s current method: six groups, 100 points',
+      'Phương pháp hiện hành của Cổng DVC quốc gia (QĐ 766/QĐ-TTg): 6 nhóm, 100 điểm',
+      'The national portal’s current method (Decision 766/QD-TTg): six groups, 100 points',
     ),
     groupMax: { transparency: 18, progress: 20, online: 12, payment: 10, digitisation: 22, satisfaction: 18 },
     indicators: PORTAL_2025,

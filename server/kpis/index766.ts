@@ -11,7 +11,6 @@ import { GROUPS, type Group, methodFor, points, TIERS } from './index766-method.
 import { type Dimension, type Filters, type Kpi, KpiSchema, type MeasureInput } from './types.ts';
 
 export { GROUPS, type Group, TIERS };
-export const METHODOLOGY = '766-portal-2025';
 
 interface Component {
   id: string;
@@ -87,6 +86,7 @@ const MEASURES: Record<string, { num: MeasureInput; den: MeasureInput }> = {
 };
 
 const METHOD = methodFor('9999-12-31');
+export const METHODOLOGY = METHOD.id;
 
 /** The method's indicators (information-only rows left out) with our measures where we have them. */
 export const COMPONENTS: Component[] = METHOD.indicators
@@ -146,6 +146,8 @@ export function indexFormula(kpiId: string): IndexFormula {
 }
 
 export interface IndexScore {
+  /** The method the score used: the one in force at the period's end (index766-method.ts). */
+  method: string;
   total: number | null;
   groups: Record<Group, number | null>;
   /** Points that could be measured; the total is partial when below 100. */
@@ -282,6 +284,7 @@ export async function index766(
       const normalised = total !== null && maxAvailable > 0 ? (total / maxAvailable) * 100 : null;
       const tier = normalised === null ? null : (TIERS.find((t) => normalised >= t.min) ?? null);
       perKey.set(key, {
+        method: methodFor(b.range.to).id,
         total,
         groups,
         maxAvailable,

@@ -258,7 +258,15 @@ export const kpiRoutes = new Hono<AppEnv>()
       ...rangeNote(q),
       filters,
       tiers: TIERS,
-      components: COMPONENTS.map(({ id, group, max, fullAt, name }) => ({ id, group, max, fullAt, name })),
+      components: COMPONENTS.map(({ id, group, max, fullAt, zero, name, num }) => ({
+        id,
+        group,
+        max,
+        fullAt,
+        zero,
+        name,
+        measured: Boolean(num),
+      })),
       noData: NO_DATA,
       overall,
       published: {

@@ -212,6 +212,36 @@ describe('the one-stop table', () => {
   });
 });
 
+describe('the QĐ 766 page', () => {
+  it('shows our score, the published one, their difference and the points lost, for the province and a department', async () => {
+    const { page, errors } = await open('/s/index766?period=2025-Q3');
+    await page.waitForSelector('[data-testid="index766-lost"] li', { timeout: 60_000 });
+    const api = await (await fetch(`${product.url}/api/index766?from=2025-07-01&to=2025-09-30`)).json();
+    const vi = (x: number) => new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(x);
+    const text = (sel: string) => page.$eval(sel, (e) => e.textContent ?? '');
+    expect(await text('[data-testid="index766-ours"]')).toContain(vi(api.overall.total));
+    expect(await text('[data-testid="index766-published"]')).toContain(vi(api.published.score));
+    expect(await text('[data-testid="index766-difference"]')).toContain(
+      vi(Math.abs(api.published.difference)),
+    );
+    // The largest loss first, as the API orders it.
+    const first = api.overall.components.find((c: { lost: number }) => c.lost > 0.005);
+    expect(await page.$eval('[data-testid="index766-lost"] li', (e) => e.textContent ?? '')).toContain(
+      vi(first.lost),
+    );
+    const dept = api.rows.find((r: { key: string }) => r.key?.startsWith('S'))?.key as string;
+    await page.goto(`${product.url}/s/index766?period=2025-Q3&agency=${dept}`);
+    await page.waitForSelector('[data-testid="index766-lost"] li', { timeout: 60_000 });
+    const deptApi = await (
+      await fetch(`${product.url}/api/index766?from=2025-07-01&to=2025-09-30&agency=${dept}`)
+    ).json();
+    expect(await text('[data-testid="index766-ours"]')).toContain(vi(deptApi.overall.total));
+    await page.screenshot({ path: join(ARTIFACTS, 'index766-1920.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('phones', () => {
   it('every desk page fits 390 px; the header folds into a menu that opens the pages', async () => {
     for (const path of ['/', '/s/services', '/s/index766', '/login']) {

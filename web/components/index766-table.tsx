@@ -124,6 +124,24 @@ export function Index766Table({ filters, by, onBy, onSelect }: Index766TableProp
               </ul>
             </details>
           )}
+          <details className="no-data" data-testid="index766-method">
+            <summary>{t('index.method')}</summary>
+            <ul>
+              {q.data.components.map((c) => (
+                <li key={c.id}>
+                  {name(c.name)}:{' '}
+                  <span className="muted">
+                    {fmt.number(c.max)} × min(1; {t('index.share')} ÷ {fmt.percent(c.fullAt * 100, 0)})
+                    {c.zero === 'full'
+                      ? `; ${t('index.zeroFull')}`
+                      : c.zero === 'zero'
+                        ? `; ${t('index.zeroNone')}`
+                        : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </details>
           <p className="muted small">{q.data.methodology}</p>
         </>
       )}
