@@ -259,6 +259,19 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE units ADD COLUMN payment_enabled_from DATE;
     `,
   },
+  {
+    version: 10,
+    name: 'units and agencies with dates: successors',
+    sql: `
+      ALTER TABLE agencies ADD COLUMN valid_from DATE;
+      ALTER TABLE agencies ADD COLUMN valid_to DATE;
+      -- Which former units make up each new one, from the day the new one took over: whole, or a part with a weight.
+      CREATE TABLE unit_successors (
+        old_code VARCHAR NOT NULL, new_code VARCHAR NOT NULL, share VARCHAR NOT NULL, weight DOUBLE,
+        valid_from DATE NOT NULL);
+      CREATE TABLE agency_successors (old_code VARCHAR NOT NULL, new_code VARCHAR NOT NULL, valid_from DATE NOT NULL);
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

@@ -110,9 +110,11 @@ export function breakdownTable(
     },
     { key: 'status', header: L(lang, 'Đánh giá', 'Status'), kind: 'text' },
   ];
+  // The records of no unit of that level follow the ranked units, labelled.
+  const all = a.outside ? [...a.rows, a.outside] : a.rows;
   const rows = words
-    ? a.rows.map((r) => ({ ...r, status: STATUS[r.status]?.[lang === 'vi' ? 0 : 1] ?? r.status }))
-    : a.rows;
+    ? all.map((r) => ({ ...r, status: STATUS[r.status]?.[lang === 'vi' ? 0 : 1] ?? r.status }))
+    : all;
   return { columns, chunks: once(rows) };
 }
 

@@ -5,10 +5,10 @@ import { createReadStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
-import { sqlStringList } from '../db/sql.ts';
+import { sqlStringList, vnDateSql } from '../db/sql.ts';
 import { archiveFile } from './archive.ts';
 import { periodBoundsSql, storageType } from './fields.ts';
-import { FEEDS, type FeedName } from './specs.ts';
+import { FEEDS, type FeedName, type FeedSpec } from './specs.ts';
 import { DeliveryError, type Format, stage } from './stage.ts';
 
 export interface Delivery {
@@ -42,6 +42,8 @@ export interface LoadReport {
   accepted: number;
   rejected: number;
   stale: number;
+  /** Records whose unit or agency was no longer in force at their event date, mapped to its successor. */
+  mapped: number;
   duplicateDelivery: boolean;
   /** Every fault, in file order (capped by maxErrors; the rejects table keeps them all). */
   errors: RejectEntry[];
@@ -109,6 +111,7 @@ export async function loadDelivery(
       accepted: 0,
       rejected: 0,
       stale: 0,
+      mapped: 0,
       duplicateDelivery: true,
       errors: [],
       errorsTotal: 0,
@@ -135,6 +138,7 @@ export async function loadDelivery(
             `INSERT INTO bad SELECT rec, $field, NULL, $reason FROM parsed WHERE (${r.bad}) AND rec NOT IN (SELECT rec FROM bad)`,
             { field: r.field, reason: r.reason },
           );
+        const mapped = await checkInForce(tx, spec);
         const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
         const counts = await upsert(tx, d.feed, id);
         await tx.run(
@@ -179,6 +183,7 @@ export async function loadDelivery(
           accepted: counts.accepted,
           rejected,
           stale: counts.stale,
+          mapped,
           duplicateDelivery: false,
           errors,
           errorsTotal,
@@ -195,6 +200,64 @@ export async function loadDelivery(
     if (e instanceof DeliveryError) await logDelivery(db, d, hash, 'failed', e.message);
     throw e;
   }
+}
+
+/**
+ * Units and agencies have dates (FEEDS.md v2): a record whose agency or unit was not in force on its event date
+ * (Vietnam calendar day) is mapped to the successor the reference data names for that date — for a divided unit,
+ * the largest part — and counted; without one it is rejected with that reason (`unit 08611 not in force on
+ * 2024-03-05`). Reports name their period, not a day: they are left to the period checks.
+ */
+async function checkInForce(tx: Tx, spec: FeedSpec): Promise<number> {
+  if (spec.name === 'reports') return 0;
+  const day = vnDateSql(`p."${spec.eventTime}"`);
+  const ok = `p.rec NOT IN (SELECT rec FROM bad) AND p."${spec.eventTime}" IS NOT NULL`;
+  const outOfForce = (t: string) =>
+    `(${t}.valid_from IS NOT NULL AND ${day} < ${t}.valid_from OR ${t}.valid_to IS NOT NULL AND ${day} > ${t}.valid_to)`;
+  await tx.run('CREATE OR REPLACE TEMP TABLE in_force_mapped (rec BIGINT)');
+  // Nothing to check when every unit and agency is in force over the whole delivery (one scan for its first day).
+  const [{ n }] = await tx.query<{ n: number }>(
+    `WITH first AS (SELECT min(${day}) AS d FROM parsed p)
+     SELECT (SELECT count(*) FROM units, first WHERE valid_to IS NOT NULL OR valid_from > first.d)
+          + (SELECT count(*) FROM agencies, first WHERE valid_to IS NOT NULL OR valid_from > first.d) AS n`,
+  );
+  if (n === 0) return 0;
+  // Agencies first (the unit may come from the agency).
+  await tx.run(`CREATE OR REPLACE TEMP TABLE agency_map AS
+    SELECT p.rec, p.agency_code AS old, strftime(${day}, '%Y-%m-%d') AS d,
+      (SELECT s.new_code FROM agency_successors s WHERE s.old_code = p.agency_code AND s.valid_from <= ${day}
+       ORDER BY s.valid_from DESC LIMIT 1) AS new
+    FROM parsed p JOIN agencies a ON a.code = p.agency_code WHERE ${ok} AND ${outOfForce('a')}`);
+  await tx.run(`INSERT INTO bad SELECT rec, 'agency_code', old, 'agency ' || old || ' not in force on ' || d
+    FROM agency_map WHERE new IS NULL`);
+  await tx.run(
+    `UPDATE parsed SET agency_code = m.new FROM agency_map m WHERE parsed.rec = m.rec AND m.new IS NOT NULL`,
+  );
+  await tx.run('INSERT INTO in_force_mapped SELECT rec FROM agency_map WHERE new IS NOT NULL');
+  // Then units: the record's own, else its agency's (a feed without unit_code follows its agencies alone).
+  const unit = spec.unitSql;
+  if (!spec.fields.some((f) => f.name === 'unit_code')) return mappedCount(tx);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE unit_map AS
+    SELECT p.rec, u.code AS old, strftime(${day}, '%Y-%m-%d') AS d,
+      (SELECT s.new_code FROM unit_successors s WHERE s.old_code = u.code AND s.valid_from <= ${day}
+       ORDER BY s.valid_from DESC, s.weight DESC, s.new_code LIMIT 1) AS new
+    FROM parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code JOIN units u ON u.code = ${unit}
+    WHERE ${ok} AND ${outOfForce('u')}`);
+  await tx.run(`INSERT INTO bad SELECT rec, 'unit_code', old, 'unit ' || old || ' not in force on ' || d
+    FROM unit_map WHERE new IS NULL`);
+  await tx.run(
+    `UPDATE parsed SET unit_code = m.new FROM unit_map m WHERE parsed.rec = m.rec AND m.new IS NOT NULL`,
+  );
+  await tx.run('INSERT INTO in_force_mapped SELECT rec FROM unit_map WHERE new IS NOT NULL');
+  return mappedCount(tx);
+}
+
+async function mappedCount(tx: Tx): Promise<number> {
+  return (
+    await tx.query<{ n: number }>(
+      'SELECT count(DISTINCT rec) AS n FROM in_force_mapped WHERE rec NOT IN (SELECT rec FROM bad)',
+    )
+  )[0].n;
 }
 
 /** Valid, newest-per-id records replace stored ones unless the stored version is newer. */

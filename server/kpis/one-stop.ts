@@ -117,7 +117,7 @@ export interface OneStopAnswer {
 /** Rows without a key of that level: dossiers of province-level agencies (and of districts, by commune). */
 const NO_UNIT_LABEL: Record<OneStopBy, string | null> = {
   agency: null,
-  commune: 'Không thuộc xã (cấp tỉnh, cấp huyện)',
+  commune: 'Cấp tỉnh — không thuộc xã',
   district: 'Cấp tỉnh — không thuộc huyện',
   sector: null,
   procedure: null,

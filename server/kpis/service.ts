@@ -264,7 +264,15 @@ export interface BreakdownAnswer {
   filters: Filters;
   unit: string;
   rows: BreakdownRow[];
+  /** By district or commune: the records of no unit of that level (province-level agencies), beside the ranking. */
+  outside?: BreakdownRow | null;
 }
+
+/** The label of the records that belong to no unit of a level. */
+export const OUTSIDE_LABEL: Partial<Record<Dimension, string>> = {
+  commune: 'Cấp tỉnh — không thuộc xã',
+  district: 'Cấp tỉnh — không thuộc huyện',
+};
 
 /** Label of each key: unit, agency, procedure and indicator names; sectors and dates are their own label. */
 export async function labelsOf(ctx: KpiContext, by: Dimension): Promise<Map<string, string>> {
@@ -371,7 +379,16 @@ export async function getBreakdown(
         });
         rows.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
       }
-      return { id, by, from: range.from, to: range.to, filters, unit: kpi.unit, rows };
+      // Records of no unit of that level (province-level departments' documents and dossiers) are not a unit:
+      // labelled, kept out of the ranking (and the map's classes), answered beside it.
+      let outside: BreakdownRow | null = null;
+      const label = OUTSIDE_LABEL[by];
+      const i = label ? rows.findIndex((r) => r.key === null) : -1;
+      if (i >= 0 && label) {
+        outside = { ...rows[i], label };
+        rows.splice(i, 1);
+      }
+      return { id, by, from: range.from, to: range.to, filters, unit: kpi.unit, rows, outside };
     },
     readsFeeds(kpi),
   );

@@ -15,7 +15,17 @@ const num: FieldKind = { kind: 'number' };
 const enumOf = (...values: string[]): FieldKind => ({ kind: 'enum', values });
 const LEVEL = enumOf('province', 'district', 'commune');
 
-export const REFERENCE_TABLES = ['units', 'agencies', 'procedures', 'indicators', 'targets'] as const;
+export const REFERENCE_TABLES = [
+  'units',
+  'agencies',
+  'procedures',
+  'indicators',
+  'targets',
+  'unit_successors',
+  'agency_successors',
+] as const;
+/** Reference files a province may leave out (FEEDS.md v2 successors; targets). */
+const OPTIONAL: ReadonlySet<string> = new Set(['targets', 'unit_successors', 'agency_successors']);
 export type ReferenceName = (typeof REFERENCE_TABLES)[number];
 
 /** Load order matters: agencies and targets refer to units and indicators. */
@@ -38,6 +48,8 @@ export const REFERENCE: Record<ReferenceName, FieldSpec[]> = {
     f('unit_code', { kind: 'code', table: 'units' }, true),
     f('kind', enumOf('department', 'district_committee', 'commune_committee', 'other'), true),
     f('sector', text),
+    f('valid_from', { kind: 'date' }),
+    f('valid_to', { kind: 'date' }),
   ],
   procedures: [
     f('code', id, true),
@@ -68,6 +80,18 @@ export const REFERENCE: Record<ReferenceName, FieldSpec[]> = {
     f('year', num, true),
     f('target', num),
   ],
+  unit_successors: [
+    f('old_code', { kind: 'code', table: 'units' }, true),
+    f('new_code', { kind: 'code', table: 'units' }, true),
+    f('share', enumOf('whole', 'part'), true),
+    f('weight', num),
+    f('valid_from', { kind: 'date' }, true),
+  ],
+  agency_successors: [
+    f('old_code', { kind: 'code', table: 'agencies' }, true),
+    f('new_code', { kind: 'code', table: 'agencies' }, true),
+    f('valid_from', { kind: 'date' }, true),
+  ],
 };
 
 export interface ReferenceReport {
@@ -82,13 +106,18 @@ export async function loadReference(db: Db, dir: string): Promise<ReferenceRepor
     for (const table of REFERENCE_TABLES) {
       const path = join(dir, `${table}.csv`);
       if (!existsSync(path)) {
-        if (table === 'targets') continue;
+        if (OPTIONAL.has(table)) {
+          // A province without a reform keeps none; a set without successors clears the old ones.
+          if (table !== 'targets') await tx.run(`DELETE FROM ${table}`);
+          continue;
+        }
         throw new DeliveryError(`reference file missing: ${path}`);
       }
       out.push({ table, rows: await loadOne(tx, table, path) });
     }
     await rebuildUnitPaths(tx);
     await checkUnitTree(tx);
+    await checkSuccessors(tx);
     const calendar = join(dir, 'calendar.csv');
     if (existsSync(calendar)) out.push({ table: 'calendar', rows: await loadCalendar(tx, calendar) });
     return out;
@@ -148,11 +177,13 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
   const dupes = await tx.query<{ k: string }>(
     table === 'targets'
       ? `SELECT indicator_code || '/' || unit_code || '/' || year AS k FROM parsed GROUP BY ALL HAVING count(*) > 1 LIMIT 5`
-      : table === 'procedures'
-        ? // A procedure may have several versions (v2), one per valid_from.
-          `SELECT code || coalesce(' from ' || CAST(valid_from AS VARCHAR), '') AS k FROM parsed
+      : table === 'unit_successors' || table === 'agency_successors'
+        ? `SELECT old_code || ' → ' || new_code AS k FROM parsed GROUP BY old_code, new_code, valid_from HAVING count(*) > 1 LIMIT 5`
+        : table === 'procedures'
+          ? // A procedure may have several versions (v2), one per valid_from.
+            `SELECT code || coalesce(' from ' || CAST(valid_from AS VARCHAR), '') AS k FROM parsed
            GROUP BY code, valid_from HAVING count(*) > 1 LIMIT 5`
-        : `SELECT code AS k FROM parsed GROUP BY code HAVING count(*) > 1 LIMIT 5`,
+          : `SELECT code AS k FROM parsed GROUP BY code HAVING count(*) > 1 LIMIT 5`,
   );
   if (dupes.length > 0) throw new DeliveryError(`${table}.csv repeats ${dupes.map((d) => d.k).join(', ')}`);
   await tx.run(`DELETE FROM ${table}`);
@@ -187,6 +218,56 @@ async function rebuildUnitPaths(tx: Tx): Promise<void> {
       max(a.code) FILTER (WHERE a.level = 'province'), max(a.code) FILTER (WHERE a.level = 'district'),
       max(a.code) FILTER (WHERE a.level = 'commune')
     FROM up JOIN units a ON a.code = up.anc JOIN units self ON self.code = up.code GROUP BY up.code`);
+}
+
+/**
+ * A crosswalk must account for each former unit exactly once: whole, or parts whose weights add up to 1. A unit
+ * that ended the day before a reform took over and that no row maps is refused, named; so is one mapped more than
+ * whole, a part without a weight, or a successor not in force from the reform's day.
+ */
+async function checkSuccessors(tx: Tx): Promise<void> {
+  await tx.run(`UPDATE unit_successors SET weight = 1 WHERE share = 'whole'`);
+  const noWeight = await tx.query<{ k: string }>(
+    `SELECT old_code || ' → ' || new_code AS k FROM unit_successors WHERE share = 'part' AND (weight IS NULL OR weight <= 0 OR weight > 1) LIMIT 5`,
+  );
+  if (noWeight.length > 0)
+    throw new DeliveryError(
+      `unit_successors.csv: a part needs a weight in (0, 1]: ${noWeight.map((r) => r.k).join(', ')}`,
+    );
+  const sums = await tx.query<{ code: string; total: number }>(
+    `SELECT old_code AS code, sum(weight) AS total FROM unit_successors GROUP BY old_code
+     HAVING abs(sum(weight) - 1) > 0.000001 ORDER BY old_code LIMIT 5`,
+  );
+  if (sums.length > 0)
+    throw new DeliveryError(
+      `unit_successors.csv: ${sums
+        .map((r) =>
+          r.total > 1
+            ? `unit ${r.code} is mapped to more than all of it (${Math.round(r.total * 1000) / 10} %)`
+            : `unit ${r.code} is mapped only in part (${Math.round(r.total * 1000) / 10} %)`,
+        )
+        .join('; ')}`,
+    );
+  const unmapped = await tx.query<{ code: string; d: string }>(
+    `SELECT u.code, strftime(r.valid_from, '%Y-%m-%d') AS d
+     FROM (SELECT DISTINCT valid_from FROM unit_successors) r
+     JOIN units u ON u.valid_to = r.valid_from - 1
+     WHERE u.level IN (SELECT DISTINCT o.level FROM unit_successors s JOIN units o ON o.code = s.old_code)
+       AND u.code NOT IN (SELECT old_code FROM unit_successors)
+     ORDER BY u.code LIMIT 5`,
+  );
+  if (unmapped.length > 0)
+    throw new DeliveryError(
+      `unit_successors.csv leaves unmapped: ${unmapped.map((r) => `unit ${r.code} (ended before ${r.d})`).join(', ')}`,
+    );
+  const late = await tx.query<{ k: string }>(
+    `SELECT s.new_code AS k FROM unit_successors s JOIN units n ON n.code = s.new_code
+     WHERE n.valid_from > s.valid_from OR n.valid_to < s.valid_from LIMIT 5`,
+  );
+  if (late.length > 0)
+    throw new DeliveryError(
+      `unit_successors.csv: successor not in force from the day it takes over: unit ${late.map((r) => r.k).join(', ')}`,
+    );
 }
 
 async function checkUnitTree(tx: Tx): Promise<void> {

@@ -56,6 +56,18 @@ export const KpiAnswerSchema = z.object({
   index766: z.unknown().optional(),
 }) satisfies z.ZodType<Omit<KpiAnswer, 'filters'>>;
 
+const breakdownRow = z.object({
+  key: z.string().nullable(),
+  label: z.string().nullable(),
+  value: num,
+  numerator: num,
+  denominator: num,
+  samePeriodLastYear: num,
+  change: num,
+  changePoints: num,
+  status,
+});
+
 export const BreakdownAnswerSchema = z.object({
   id: z.string(),
   by: z.enum(DIMENSIONS),
@@ -64,19 +76,9 @@ export const BreakdownAnswerSchema = z.object({
   requestedTo: date.optional(),
   filters,
   unit: z.string(),
-  rows: z.array(
-    z.object({
-      key: z.string().nullable(),
-      label: z.string().nullable(),
-      value: num,
-      numerator: num,
-      denominator: num,
-      samePeriodLastYear: num,
-      change: num,
-      changePoints: num,
-      status,
-    }),
-  ),
+  rows: z.array(breakdownRow),
+  /** By district or commune: the records of no unit of that level (province-level agencies), beside the ranking. */
+  outside: breakdownRow.nullable().optional(),
 });
 
 export const SubsystemsAnswer = z.object({
@@ -113,6 +115,7 @@ export const LoadReportSchema = z.object({
   accepted: z.number().int(),
   rejected: z.number().int(),
   stale: z.number().int(),
+  mapped: z.number().int(),
   duplicateDelivery: z.boolean(),
   errors: z.array(reject),
   errorsTotal: z.number().int(),

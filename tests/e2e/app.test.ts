@@ -190,7 +190,7 @@ describe('the one-stop table', () => {
     await page.click('[data-testid="one-stop"] button[aria-pressed="false"]');
     await page.waitForURL(/onestop=commune/);
     await page.waitForFunction(
-      () => document.querySelector('[data-testid="one-stop"] tbody')?.textContent?.includes('Không thuộc xã'),
+      () => document.querySelector('[data-testid="one-stop"] tbody')?.textContent?.includes('không thuộc xã'),
       null,
       { timeout: 60_000 },
     );

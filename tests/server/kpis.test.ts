@@ -66,6 +66,19 @@ describe('ratio', () => {
   });
 });
 
+describe('records of no commune', () => {
+  it('are labelled and kept beside the commune ranking, not in it: 6 of the 7 documents of Q1 (departments, UBND-227)', async () => {
+    const b = await getBreakdown(ctx, 'direction.documents_total', q1, {}, 'commune');
+    expect(b.rows.every((r) => r.key !== null)).toBe(true);
+    expect(b.rows.find((r) => r.key === '08001')?.value).toBe(1); // D06
+    expect(b.outside).toMatchObject({ key: null, label: 'Cấp tỉnh — không thuộc xã', value: 6 });
+    const { breakdownTable } = await import('../../server/export/table.ts');
+    const rows: Record<string, unknown>[] = [];
+    for await (const c of breakdownTable(b, 'vi').chunks) rows.push(...c);
+    expect(rows.at(-1)).toMatchObject({ label: 'Cấp tỉnh — không thuộc xã', value: 6 });
+  });
+});
+
 describe('stock at range end', () => {
   it('overdue_in_progress at 31/3/2021: S3 (due 5/3, open); S4 is due 10/4', async () => {
     const a = await getKpi(ctx, 'services.overdue_in_progress', q1, {});

@@ -159,7 +159,7 @@ describe('the one-stop table', () => {
       await app.request('/api/services/one-stop?from=2026-01-01&to=2026-03-31&by=commune')
     ).json()) as { rows: { key: string | null; label: string; handled: number }[] };
     const none = t.rows.find((r) => r.key === null)!;
-    expect(none.label).toMatch(/Không thuộc xã/);
+    expect(none.label).toBe('Cấp tỉnh — không thuộc xã');
     // No commune: STP (A5, A9) and UBND-227 (A3, A7) → 4.
     expect(none.handled).toBe(4);
   });

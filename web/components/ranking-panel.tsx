@@ -54,6 +54,15 @@ export function RankingPanel({ def, by, filters, title, selected, onSelect, null
           </Suspense>
         </ErrorBoundary>
       )}
+      {q.data?.outside && (
+        <p className="muted small ranking-outside" data-testid="ranking-outside">
+          {q.data.outside.label}: <strong>{fmt.kpi(q.data.outside.value, def.unit)}</strong>{' '}
+          {q.data.outside.denominator !== null && def.formula.denominator !== null
+            ? `(${fmt.number(q.data.outside.numerator)}/${fmt.number(q.data.outside.denominator)}) `
+            : ''}
+          — {t('rank.outside')}
+        </p>
+      )}
       {q.data && by === 'agency' && (
         <>
           <table className="table ranking-table">

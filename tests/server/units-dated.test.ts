@@ -1,0 +1,131 @@
+// Units and agencies with dates and successors (FEEDS.md v2; issue 13 groundwork): a crosswalk must account for
+// every former unit exactly once; a record whose unit or agency was not in force on its event date is mapped to
+// the successor (counted in the load report) or rejected with that reason.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { parseEnv } from '../../server/env.ts';
+import { loadDelivery } from '../../server/feeds/loader.ts';
+import { loadReference } from '../../server/reference/load.ts';
+import { openStore } from '../../server/store.ts';
+import { deliveryFile } from './helpers.ts';
+
+const UNITS = [
+  'code,name,level,parent_code,kind,valid_from,valid_to,lat,lon',
+  '25,Phú Thọ,province,,tỉnh,,,21.3,105.2',
+  '227,Thành phố Việt Trì,district,25,thành phố,,2025-06-30,21.32,105.4',
+  '08001,Phường Gia Cẩm,commune,227,phường,,2025-06-30,21.33,105.41',
+  '08003,Xã Tất Thắng,commune,227,xã,,2025-06-30,21.1,105.1',
+  '08005,Xã Cự Đồng,commune,227,xã,,2025-06-30,21.12,105.12',
+  '09001,Phường Việt Trì,commune,25,phường,2025-07-01,,21.33,105.41',
+  '09002,Xã Thanh Sơn,commune,25,xã,2025-07-01,,21.12,105.12',
+];
+const CROSSWALK = [
+  'old_code,new_code,share,weight,valid_from',
+  '08001,09001,whole,,2025-07-01',
+  '08003,09001,part,0.3,2025-07-01',
+  '08003,09002,part,0.7,2025-07-01',
+  '08005,09002,whole,,2025-07-01',
+];
+
+function referenceDir(crosswalk: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ioc-units-'));
+  const w = (name: string, lines: string[]) => writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+  w('units.csv', UNITS);
+  w('agencies.csv', [
+    'code,name,unit_code,kind,sector,valid_from,valid_to',
+    'SNV,Sở Nội vụ,25,department,noi_vu,,',
+    'UBND-08001,UBND Phường Gia Cẩm,08001,commune_committee,chinh_quyen,,2025-06-30',
+    'UBND-09001,UBND Phường Việt Trì,09001,commune_committee,chinh_quyen,2025-07-01,',
+  ]);
+  w('agency_successors.csv', ['old_code,new_code,valid_from', 'UBND-08001,UBND-09001,2025-07-01']);
+  w('procedures.csv', [
+    'code,name,sector,level,service_level,has_fee,synced_national',
+    '1.001,A,noi_vu,commune,full_online,false,true',
+  ]);
+  w('indicators.csv', [
+    'code,name_vi,name_en,subsystem,unit,aggregation,frequency,reporting_level,due_days,direction',
+  ]);
+  w('unit_successors.csv', crosswalk);
+  return dir;
+}
+
+let db: Db;
+beforeAll(async () => {
+  db = await openStore(parseEnv({ IOC_DB: ':memory:' }));
+});
+afterAll(() => db.close());
+
+describe('the crosswalk accounts for each former unit exactly once', () => {
+  it('loads whole units and parts whose weights add up to 1', async () => {
+    await loadReference(db, referenceDir(CROSSWALK));
+    const rows = await db.query<{ old_code: string; weight: number }>(
+      'SELECT old_code, weight FROM unit_successors ORDER BY old_code, new_code',
+    );
+    expect(rows.map((r) => [r.old_code, r.weight])).toEqual([
+      ['08001', 1],
+      ['08003', 0.3],
+      ['08003', 0.7],
+      ['08005', 1],
+    ]);
+  });
+
+  it('refuses a former unit left unmapped, naming it', async () => {
+    const without = CROSSWALK.filter((l) => !l.startsWith('08005'));
+    await expect(loadReference(db, referenceDir(without))).rejects.toThrow(
+      'unit_successors.csv leaves unmapped: unit 08005 (ended before 2025-07-01)',
+    );
+  });
+
+  it('refuses a unit mapped to more than all of it, naming it', async () => {
+    const over = CROSSWALK.map((l) => l.replace('08003,09002,part,0.7', '08003,09002,part,0.9'));
+    await expect(loadReference(db, referenceDir(over))).rejects.toThrow(
+      'unit 08003 is mapped to more than all of it (120 %)',
+    );
+  });
+});
+
+describe('a record names a unit or agency in force at its event date, or its successor', () => {
+  it('maps former ones after the reform, rejects ones not yet in force, and counts what it mapped', async () => {
+    await loadReference(db, referenceDir(CROSSWALK));
+    const head = 'id,procedure_code,agency_code,unit_code,channel,received_at,due_at,status';
+    const r = await loadDelivery(db, {
+      feed: 'dossiers',
+      path: deliveryFile(
+        'dossiers',
+        'merge.csv',
+        [
+          head,
+          // A: the former commune's committee after 1/7/2025 → its successor's committee (and unit).
+          'A,1.001,UBND-08001,,online,2025-08-05T09:00:00+07:00,2025-08-20T17:00:00+07:00,received',
+          // B: a divided former commune after the reform → the successor with the larger part (09002, 70 %).
+          'B,1.001,SNV,08003,online,2025-09-01T09:00:00+07:00,2025-09-20T17:00:00+07:00,received',
+          // C: the new committee before it existed → rejected.
+          'C,1.001,UBND-09001,,online,2024-03-05T09:00:00+07:00,2024-03-20T17:00:00+07:00,received',
+          // D: a new commune before it existed → rejected.
+          'D,1.001,SNV,09002,online,2024-03-05T09:00:00+07:00,2024-03-20T17:00:00+07:00,received',
+          // E: the former commune on its last day (local time) → as it is.
+          'E,1.001,UBND-08001,,online,2025-06-30T23:00:00+07:00,2025-07-10T17:00:00+07:00,received',
+        ].join('\n'),
+      ),
+      name: 'merge.csv',
+      format: 'csv',
+      source: 'test',
+    });
+    expect(r).toMatchObject({ accepted: 3, rejected: 2, mapped: 2 });
+    expect(r.errors.map((e) => [e.field, e.reason])).toEqual([
+      ['agency_code', 'agency UBND-09001 not in force on 2024-03-05'],
+      ['unit_code', 'unit 09002 not in force on 2024-03-05'],
+    ]);
+    const rows = await db.query<{ id: string; agency_code: string; unit_code: string }>(
+      'SELECT id, agency_code, unit_code FROM dossiers ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { id: 'A', agency_code: 'UBND-09001', unit_code: '09001' },
+      { id: 'B', agency_code: 'SNV', unit_code: '09002' },
+      { id: 'E', agency_code: 'UBND-08001', unit_code: '08001' },
+    ]);
+  });
+});
