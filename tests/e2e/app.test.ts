@@ -115,6 +115,11 @@ describe('wall', () => {
       await page.waitForSelector('[data-slide="services"]', { timeout: 20_000 });
       await page.waitForTimeout(1500);
       expect(await noScrollbars(page)).toBe(true);
+      // Unit names on the map grow with the wall: about 1 % of the short side (11,9 px at 1080, 23,8 px at 2160).
+      const labelPx = await page.$eval('[data-slide="services"] .ioc-map__label', (e) =>
+        Number.parseFloat(getComputedStyle(e).fontSize),
+      );
+      expect(labelPx).toBeGreaterThanOrEqual(h * 0.01);
       await page.screenshot({ path: join(ARTIFACTS, `wall-services-${w}.png`) });
       expect(errors).toEqual([]);
       await page.context().close();

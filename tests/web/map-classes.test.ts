@@ -75,6 +75,19 @@ describe('classify', () => {
   });
 });
 
+describe('a rate with a target', () => {
+  it('paints the worst class strongest: red for the lowest when higher is better, for the highest when lower is', () => {
+    const values = [81.6, 95.7, 95.9, 96.6, 96.8, 96.9, 97, 97.2, 97.3, 97.6];
+    const up = classify(values, 5, String, 'low');
+    expect(up.colors[0]).toBe('#d7191c');
+    expect(colorOf(81.6, up)).toBe('#d7191c'); // Thanh Sơn stands out, not the palest shade
+    expect(colorOf(97.6, up)).toBe('#2c7bb6');
+    const down = classify(values, 5, String, 'high');
+    expect(colorOf(97.6, down)).toBe('#d7191c');
+    expect(classify(values, 5).colors[0]).toBe('#ffffcc'); // without a target: sequential as before
+  });
+});
+
 describe('legendItems', () => {
   it('labels each class with its range in the given formatter', () => {
     const c = classify([9, 1, 5], 3);

@@ -28,6 +28,9 @@ export interface MapPanelProps {
   dark?: boolean;
   height?: number | string;
   labels?: boolean;
+  /** The KPI's better direction and target: a rate with a target is painted so the worst units stand out. */
+  direction?: 'up' | 'down';
+  target?: number | null;
 }
 
 export function MapPanel({
@@ -41,6 +44,8 @@ export function MapPanel({
   dark,
   height = 420,
   labels = true,
+  direction,
+  target,
 }: MapPanelProps) {
   const { t, fmt } = useI18n();
   const geo = useQuery(geoUnitsOptions(level, parent));
@@ -78,6 +83,13 @@ export function MapPanel({
             onSelect={onSelect}
             tileUrl={config.data?.tileUrl ?? null}
             demoNote={demo ? t('map.demo') : undefined}
+            worse={
+              unit === 'percent' && target != null && direction
+                ? direction === 'up'
+                  ? 'low'
+                  : 'high'
+                : undefined
+            }
             noDataLabel={t('map.noData')}
             labels={labels}
             dark={dark}

@@ -109,6 +109,8 @@ export function OverviewSlide({
               parent={drill.parent}
               rows={rows.data?.rows}
               unit={def.unit}
+              direction={def.direction}
+              target={def.target}
               legendTitle={name(def.name)}
               selected={drill.selected}
               dark
@@ -247,6 +249,8 @@ export function SubsystemSlide({ summary, registry, units, filters, alarmKpi }: 
                   parent={drill.parent}
                   rows={byUnit.data?.rows}
                   unit={focus.unit}
+                  direction={focus.direction}
+                  target={focus.target}
                   legendTitle={name(focus.name)}
                   selected={drill.selected}
                   dark

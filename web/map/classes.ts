@@ -12,6 +12,28 @@ const YL_GN_BU: Record<number, string[]> = {
   9: ['#ffffd9', '#edf8b1', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#253494', '#081d58'],
 };
 
+/**
+ * ColorBrewer RdYlBu (colour-blind safe), worst to best: for a rate with a target the worst units stand out in
+ * red instead of fading into the lightest shade.
+ */
+const RD_YL_BU: Record<number, string[]> = {
+  3: ['#fc8d59', '#ffffbf', '#91bfdb'],
+  4: ['#d7191c', '#fdae61', '#abd9e9', '#2c7bb6'],
+  5: ['#d7191c', '#fdae61', '#ffffbf', '#abd9e9', '#2c7bb6'],
+  6: ['#d73027', '#fc8d59', '#fee090', '#e0f3f8', '#91bfdb', '#4575b4'],
+  7: ['#d73027', '#fc8d59', '#fee090', '#ffffbf', '#e0f3f8', '#91bfdb', '#4575b4'],
+  8: ['#d73027', '#f46d43', '#fdae61', '#fee090', '#e0f3f8', '#abd9e9', '#74add1', '#4575b4'],
+  9: ['#d73027', '#f46d43', '#fdae61', '#fee090', '#ffffbf', '#e0f3f8', '#abd9e9', '#74add1', '#4575b4'],
+};
+
+/** Colours for k classes from worst to best (a diverging palette where the worst end is the strongest). */
+export function worstFirstPalette(k: number): string[] {
+  if (k <= 0) return [];
+  if (k === 1) return [RD_YL_BU[3][0]];
+  if (k === 2) return [RD_YL_BU[4][0], RD_YL_BU[4][3]];
+  return RD_YL_BU[Math.min(k, 9)];
+}
+
 /** Colours for k classes, light to dark. */
 export function palette(k: number): string[] {
   if (k <= 0) return [];
@@ -44,6 +66,8 @@ export function classify(
    * never reads "97 % – 97 %" twice for bounds that differ only past the shown precision.
    */
   shown: (v: number) => string = String,
+  /** Which end is worse, for a rate judged against a target: the worst class gets the strongest colour. */
+  worse?: 'low' | 'high',
 ): Classes {
   const sorted = [...values].filter(isNum).sort((a, b) => a - b);
   const count = sorted.length;
@@ -55,7 +79,12 @@ export function classify(
     const last = lows[lows.length - 1];
     if (q > last && shown(q) !== shown(last)) lows.push(q);
   }
-  return { breaks: [...lows, sorted[count - 1]], colors: palette(lows.length) };
+  const colors = worse
+    ? worse === 'low'
+      ? worstFirstPalette(lows.length)
+      : worstFirstPalette(lows.length).reverse()
+    : palette(lows.length);
+  return { breaks: [...lows, sorted[count - 1]], colors };
 }
 
 /** The class of a value (values outside the range go to the nearest end); -1 when there are no classes. */

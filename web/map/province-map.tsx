@@ -29,6 +29,8 @@ export interface ProvinceMapProps {
   height?: number | string;
   /** Number of legend classes (quantiles). */
   classes?: number;
+  /** A rate with a target: which end is worse, so the worst units stand out. */
+  worse?: 'low' | 'high';
 }
 
 const DEFAULT_CENTER: [number, number] = [21.3, 105.2];
@@ -85,13 +87,17 @@ export function ProvinceMap({
   dark = false,
   height = 420,
   classes: classCount = 5,
+  worse,
 }: ProvinceMapProps) {
   const hatchId = `ioc-hatch-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const layerRef = useRef<LeafletGeoJSON | null>(null);
   const [hover, setHover] = useState<string | null>(null);
 
   const { fmt } = useI18n();
-  const classes = useMemo(() => classify(values.values(), classCount, format), [values, classCount, format]);
+  const classes = useMemo(
+    () => classify(values.values(), classCount, format, worse),
+    [values, classCount, format, worse],
+  );
   const legend = useMemo(() => legendItems(classes, format, values.values()), [classes, format, values]);
   const byCode = useMemo(() => new Map(features.features.map((f) => [codeOf(f), f])), [features]);
   const missing = useMemo(

@@ -115,6 +115,8 @@ export default function OverviewPage() {
                 parent={drill.parent}
                 rows={breakdown.data?.rows}
                 unit={mapKpi.unit}
+                direction={mapKpi.direction}
+                target={mapKpi.target}
                 legendTitle={name(mapKpi.name)}
                 selected={drill.selected}
                 height={440}

@@ -174,6 +174,8 @@ export default function SubsystemPage() {
                   parent={drill.parent}
                   rows={mapRows.data?.rows}
                   unit={selected.unit}
+                  direction={selected.direction}
+                  target={selected.target}
                   legendTitle={name(selected.name)}
                   selected={drill.selected}
                   onSelect={(code) => selectUnit(code)}
