@@ -272,6 +272,44 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE agency_successors (old_code VARCHAR NOT NULL, new_code VARCHAR NOT NULL, valid_from DATE NOT NULL);
     `,
   },
+  {
+    version: 11,
+    name: 'expected reports from the units in force at the cut-off',
+    sql: `
+      DROP VIEW report_compliance;
+      CREATE VIEW report_compliance AS
+        WITH first AS (SELECT indicator_code, min(period_start) AS first_start FROM reports GROUP BY ALL),
+        periods AS (
+          SELECT i.code AS indicator_code, i.reporting_level, i.due_days, i.frequency,
+            CAST(unnest(generate_series(CAST(date_trunc('year', f.first_start) AS TIMESTAMP),
+              CAST(current_date AS TIMESTAMP),
+              CASE i.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END)) AS DATE) AS period_start
+          FROM indicators i JOIN first f ON f.indicator_code = i.code),
+        expected AS (
+          SELECT p.indicator_code, u.code AS unit_code, p.period_start,
+            CAST(p.period_start + CASE p.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY AS DATE) AS period_end,
+            p.due_days
+          FROM periods p JOIN units u ON u.level = p.reporting_level),
+        windows AS (
+          SELECT *, CAST(period_start - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE) AS figures_from,
+            CAST(date_trunc('month', period_end) + INTERVAL 13 DAY AS DATE) AS figures_to
+          FROM expected)
+        SELECT e.indicator_code, e.unit_code, e.period_start, e.period_end, e.figures_from, e.figures_to,
+          ${fromVnLocalSql('CAST(w2.day + 1 AS TIMESTAMP)')} AS due_at,
+          r.submitted_at, r.agency_code
+        FROM windows e
+        JOIN workdays w1 ON w1.day = e.figures_to
+        JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + e.due_days
+        LEFT JOIN (SELECT indicator_code, unit_code, period_start, period_end, min(submitted_at) AS submitted_at,
+                     any_value(agency_code) AS agency_code FROM reports GROUP BY ALL) r
+          USING (indicator_code, unit_code, period_start, period_end)
+        WHERE e.figures_to < current_date
+          AND e.unit_code IN (SELECT code FROM units u WHERE coalesce(u.valid_from, DATE '0001-01-01') <= e.figures_to
+            AND coalesce(u.valid_to, DATE '9999-12-31') >= e.figures_to);
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { sqlString } from '../db/sql.ts';
 import * as S from './dossier-states.ts';
+import { IN_FORCE_AT_END } from './sources.ts';
 import {
   type Kpi,
   type KpiInput,
@@ -665,7 +666,7 @@ export const STATIC_KPIS: KpiInput[] = [
       agg: 'count_distinct',
       expr: 's.unit_code',
       where: `s.status = 'success' AND s.channel <> 'counter_pos' AND s.paid_at < {end}
-        AND s.unit_code IN (SELECT code FROM units WHERE level = 'commune')`,
+        AND s.unit_code IN (SELECT code FROM units u WHERE level = 'commune' AND ${IN_FORCE_AT_END('u')})`,
     },
     denominator: count('communes'),
   },

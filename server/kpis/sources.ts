@@ -14,6 +14,14 @@ export interface SourceDef {
   indicator?: string;
 }
 
+/**
+ * In force on the period's last day (valid_from and valid_to are inclusive dates; empty = open): the units and
+ * agencies a denominator counts. A period across a reform counts the ones in force at its end — never both the
+ * former and the new.
+ */
+export const IN_FORCE_AT_END = (t: string) =>
+  `coalesce(${t}.valid_from, DATE '0001-01-01') < {endDate} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= CAST({endDate} - INTERVAL 1 DAY AS DATE)`;
+
 export const SOURCE_DEFS: Record<SourceName, SourceDef> = {
   documents: {
     table: 'documents',
@@ -54,13 +62,13 @@ export const SOURCE_DEFS: Record<SourceName, SourceDef> = {
     indicator: 's.indicator_code',
   },
   agencies: {
-    table: 'agencies',
+    table: `(SELECT * FROM agencies a WHERE ${IN_FORCE_AT_END('a')})`,
     unit: 's.unit_code',
     agency: 's.code',
     sector: { expr: 's.sector', join: '' },
   },
   communes: {
-    table: `(SELECT * FROM units WHERE level = 'commune')`,
+    table: `(SELECT * FROM units u WHERE level = 'commune' AND ${IN_FORCE_AT_END('u')})`,
     unit: 's.code',
   },
   // The catalogue as it stood on the period's last day (each procedure's version in force then).

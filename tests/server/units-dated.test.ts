@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
+import { getKpi } from '../../server/kpis/service.ts';
 import { loadReference } from '../../server/reference/load.ts';
-import { openStore } from '../../server/store.ts';
+import { openStore, registryFrom } from '../../server/store.ts';
 import { deliveryFile } from './helpers.ts';
 
 const UNITS = [
@@ -47,6 +48,7 @@ function referenceDir(crosswalk: string[]): string {
   ]);
   w('indicators.csv', [
     'code,name_vi,name_en,subsystem,unit,aggregation,frequency,reporting_level,due_days,direction',
+    'fires,Số vụ cháy,Fires,security,count,sum,month,commune,5,down',
   ]);
   w('unit_successors.csv', crosswalk);
   return dir;
@@ -126,6 +128,48 @@ describe('a record names a unit or agency in force at its event date, or its suc
       { id: 'A', agency_code: 'UBND-09001', unit_code: '09001' },
       { id: 'B', agency_code: 'SNV', unit_code: '09002' },
       { id: 'E', agency_code: 'UBND-08001', unit_code: '08001' },
+    ]);
+  });
+});
+
+describe('denominators count the units and agencies in force at the period end', () => {
+  it('communes: 3 former ones in 2024, the 2 new ones in 2026 — never both; agencies likewise', async () => {
+    await loadReference(db, referenceDir(CROSSWALK));
+    const ctx = { db, registry: await registryFrom(db) };
+    const den = async (id: string, from: string, to: string) =>
+      (await getKpi(ctx, id, { from, to }, {})).denominator;
+    expect(await den('payments.communes_payment_opened', '2024-01-01', '2024-12-31')).toBe(3);
+    expect(await den('payments.communes_payment_opened', '2026-01-01', '2026-06-30')).toBe(2);
+    // A year across the reform counts the units in force on its last day.
+    expect(await den('payments.communes_payment_opened', '2025-01-01', '2025-12-31')).toBe(2);
+    expect(await den('direction.agencies_active_rate', '2024-01-01', '2024-12-31')).toBe(2); // SNV, UBND-08001
+    expect(await den('direction.agencies_active_rate', '2026-01-01', '2026-06-30')).toBe(2); // SNV, UBND-09001
+  });
+});
+
+describe('expected reports come from the reporting units in force at each cut-off', () => {
+  it('2025: January–June from the 3 former communes, July–December from the 2 new ones = 30', async () => {
+    await loadReference(db, referenceDir(CROSSWALK));
+    const r = await loadDelivery(db, {
+      feed: 'reports',
+      path: deliveryFile(
+        'reports',
+        'r.csv',
+        'id,indicator_code,unit_code,period,value,submitted_at\nR1,fires,08001,2025-01,2,2025-01-20T09:00:00+07:00\n',
+      ),
+      name: 'r.csv',
+      format: 'csv',
+      source: 'test',
+    });
+    expect(r.accepted).toBe(1);
+    const rows = await db.query<{ half: string; n: number }>(
+      `SELECT CASE WHEN month(period_start) <= 6 THEN 'H1' ELSE 'H2' END AS half, count(*) AS n,
+         count(DISTINCT unit_code) AS units
+       FROM report_compliance WHERE indicator_code = 'fires' AND year(period_start) = 2025 GROUP BY ALL ORDER BY half`,
+    );
+    expect(rows).toEqual([
+      { half: 'H1', n: 18, units: 3 },
+      { half: 'H2', n: 12, units: 2 },
     ]);
   });
 });
