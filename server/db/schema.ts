@@ -310,6 +310,17 @@ export const MIGRATIONS: Migration[] = [
             AND coalesce(u.valid_to, DATE '9999-12-31') >= e.figures_to);
     `,
   },
+  {
+    version: 12,
+    name: 'unit versions: the national code of each',
+    sql: `
+      -- A national code reused by a reform (the new commune keeps a former one's code) is two versions: the one in
+      -- force today keeps the code, an earlier one is stored as <code>.<yyyymmdd of its last day>; national_code
+      -- holds the code as the reference data and the feeds spell it.
+      ALTER TABLE units ADD COLUMN national_code VARCHAR;
+      UPDATE units SET national_code = code;
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

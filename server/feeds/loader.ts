@@ -222,6 +222,16 @@ async function checkInForce(tx: Tx, spec: FeedSpec): Promise<number> {
           + (SELECT count(*) FROM agencies, first WHERE valid_to IS NOT NULL OR valid_from > first.d) AS n`,
   );
   if (n === 0) return 0;
+  // A reused national code: the version in force on the record's day (not a mapping, the same spelling).
+  if (spec.fields.some((f) => f.name === 'unit_code')) {
+    const d = vnDateSql(`parsed."${spec.eventTime}"`);
+    const on = (t: string) =>
+      `coalesce(${t}.valid_from, DATE '0001-01-01') <= ${d} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= ${d}`;
+    await tx.run(`UPDATE parsed SET unit_code = u.code FROM units u
+      WHERE u.national_code = parsed.unit_code AND u.code <> parsed.unit_code AND ${on('u')}
+        AND parsed.rec NOT IN (SELECT rec FROM bad)
+        AND NOT EXISTS (SELECT 1 FROM units c WHERE c.code = parsed.unit_code AND ${on('c')})`);
+  }
   // Agencies first (the unit may come from the agency).
   await tx.run(`CREATE OR REPLACE TEMP TABLE agency_map AS
     SELECT p.rec, p.agency_code AS old, strftime(${day}, '%Y-%m-%d') AS d,

@@ -177,13 +177,17 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
   const dupes = await tx.query<{ k: string }>(
     table === 'targets'
       ? `SELECT indicator_code || '/' || unit_code || '/' || year AS k FROM parsed GROUP BY ALL HAVING count(*) > 1 LIMIT 5`
-      : table === 'unit_successors' || table === 'agency_successors'
-        ? `SELECT old_code || ' → ' || new_code AS k FROM parsed GROUP BY old_code, new_code, valid_from HAVING count(*) > 1 LIMIT 5`
-        : table === 'procedures'
-          ? // A procedure may have several versions (v2), one per valid_from.
-            `SELECT code || coalesce(' from ' || CAST(valid_from AS VARCHAR), '') AS k FROM parsed
+      : table === 'units'
+        ? // A reused code is several versions (v2), one per valid_from.
+          `SELECT code || coalesce(' from ' || CAST(valid_from AS VARCHAR), '') AS k FROM parsed
            GROUP BY code, valid_from HAVING count(*) > 1 LIMIT 5`
-          : `SELECT code AS k FROM parsed GROUP BY code HAVING count(*) > 1 LIMIT 5`,
+        : table === 'unit_successors' || table === 'agency_successors'
+          ? `SELECT old_code || ' → ' || new_code AS k FROM parsed GROUP BY old_code, new_code, valid_from HAVING count(*) > 1 LIMIT 5`
+          : table === 'procedures'
+            ? // A procedure may have several versions (v2), one per valid_from.
+              `SELECT code || coalesce(' from ' || CAST(valid_from AS VARCHAR), '') AS k FROM parsed
+           GROUP BY code, valid_from HAVING count(*) > 1 LIMIT 5`
+            : `SELECT code AS k FROM parsed GROUP BY code HAVING count(*) > 1 LIMIT 5`,
   );
   if (dupes.length > 0) throw new DeliveryError(`${table}.csv repeats ${dupes.map((d) => d.k).join(', ')}`);
   await tx.run(`DELETE FROM ${table}`);
@@ -192,7 +196,9 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
     (x) =>
       `CAST("${x.name}" AS ${x.name === 'year' || x.name === 'due_days' ? 'INTEGER' : storageType(x.type)})`,
   );
-  if (table === 'procedures') {
+  if (table === 'units') {
+    await loadUnitVersions(tx, cols, sel);
+  } else if (table === 'procedures') {
     await tx.run('DELETE FROM procedure_versions');
     await tx.run(`INSERT INTO procedure_versions (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
     // One row per code: the version in force today, else the latest one.
@@ -204,7 +210,66 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
   } else {
     await tx.run(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
   }
+  if (table === 'unit_successors') await resolveSuccessorVersions(tx);
+  if (table === 'agencies') await resolveAgencyUnits(tx);
   return (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0].n;
+}
+
+const IN_FORCE_ON = (t: string, day: string) =>
+  `coalesce(${t}.valid_from, DATE '0001-01-01') <= ${day} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= ${day}`;
+
+/**
+ * units.csv may list a national code more than once: a reform gave a new unit the code of a former one. The
+ * versions must not overlap; the one in force today (else the latest) keeps the code, each earlier one is stored as
+ * `<code>.<yyyymmdd of its last day>`, and a parent is the version of the parent code in force on the child's last
+ * day. Feeds keep spelling the national code: the loader picks the version by the record's date.
+ */
+async function loadUnitVersions(tx: Tx, cols: string[], sel: string[]): Promise<void> {
+  await tx.run(`CREATE OR REPLACE TEMP TABLE unit_rows AS
+    SELECT ${sel.map((x, i) => `${x} AS ${cols[i]}`).join(', ')},
+      row_number() OVER (PARTITION BY code ORDER BY (${IN_FORCE_ON('parsed', 'current_date')}) DESC,
+        valid_from DESC NULLS LAST) AS rk
+    FROM parsed`);
+  const overlap = await tx.query<{ code: string }>(
+    `SELECT DISTINCT a.code FROM unit_rows a JOIN unit_rows b ON a.code = b.code AND a.rk < b.rk
+     WHERE coalesce(a.valid_from, DATE '0001-01-01') <= coalesce(b.valid_to, DATE '9999-12-31')
+       AND coalesce(b.valid_from, DATE '0001-01-01') <= coalesce(a.valid_to, DATE '9999-12-31')
+     ORDER BY 1 LIMIT 5`,
+  );
+  if (overlap.length > 0)
+    throw new DeliveryError(
+      `units.csv: versions of ${overlap.map((o) => o.code).join(', ')} overlap (a reused code needs valid_from/valid_to)`,
+    );
+  await tx.run(`ALTER TABLE unit_rows ADD COLUMN internal VARCHAR`);
+  await tx.run(
+    `UPDATE unit_rows SET internal = CASE WHEN rk = 1 THEN code ELSE code || '.' || strftime(valid_to, '%Y%m%d') END`,
+  );
+  const rest = cols.filter((c) => c !== '"code"' && c !== '"parent_code"');
+  await tx.run(`INSERT INTO units (code, parent_code, national_code, ${rest.join(', ')})
+    SELECT c.internal,
+      (SELECT p.internal FROM unit_rows p WHERE p.code = c.parent_code
+       ORDER BY (${IN_FORCE_ON('p', 'coalesce(c.valid_to, current_date)')}) DESC, p.rk LIMIT 1),
+      c.code, ${rest.map((x) => `c.${x}`).join(', ')}
+    FROM unit_rows c`);
+}
+
+/** A crosswalk names national codes: the former one is the version that ended the day before, the new one the version in force from then. */
+async function resolveSuccessorVersions(tx: Tx): Promise<void> {
+  await tx.run(`UPDATE unit_successors SET old_code = u.code FROM units u
+    WHERE u.national_code = unit_successors.old_code AND u.code <> unit_successors.old_code
+      AND u.valid_to = unit_successors.valid_from - 1`);
+  await tx.run(`UPDATE unit_successors SET new_code = u.code FROM units u
+    WHERE u.national_code = unit_successors.new_code AND u.code <> unit_successors.new_code
+      AND ${IN_FORCE_ON('u', 'unit_successors.valid_from')}`);
+}
+
+/** An agency's unit is the version of that code in force while the agency was (on its last day, else today). */
+async function resolveAgencyUnits(tx: Tx): Promise<void> {
+  await tx.run(`UPDATE agencies SET unit_code = u.code FROM units u
+    WHERE u.national_code = agencies.unit_code AND u.code <> agencies.unit_code
+      AND ${IN_FORCE_ON('u', 'coalesce(agencies.valid_to, current_date)')}
+      AND NOT EXISTS (SELECT 1 FROM units c WHERE c.code = agencies.unit_code
+        AND ${IN_FORCE_ON('c', 'coalesce(agencies.valid_to, current_date)')})`);
 }
 
 /** Ancestors of every unit (province › district › commune), for one-equality filters and breakdowns. */

@@ -173,3 +173,95 @@ describe('expected reports come from the reporting units in force at each cut-of
     ]);
   });
 });
+
+describe('a national code reused by a reform is two versions', () => {
+  // The new Phường Việt Trì keeps the code of the former Phường Gia Cẩm (08001), as the real reform did.
+  const REUSED_UNITS = [
+    'code,name,level,parent_code,kind,valid_from,valid_to,lat,lon',
+    '25,Phú Thọ,province,,tỉnh,,,21.3,105.2',
+    '227,Thành phố Việt Trì,district,25,thành phố,,2025-06-30,21.32,105.4',
+    '08001,Phường Gia Cẩm,commune,227,phường,,2025-06-30,21.33,105.41',
+    '08003,Xã Tất Thắng,commune,227,xã,,2025-06-30,21.1,105.1',
+    '08001,Phường Việt Trì,commune,25,phường,2025-07-01,,21.33,105.41',
+  ];
+  const reusedDir = (units: string[]) => {
+    const dir = referenceDir([
+      'old_code,new_code,share,weight,valid_from',
+      '08001,08001,whole,,2025-07-01',
+      '08003,08001,whole,,2025-07-01',
+    ]);
+    writeFileSync(join(dir, 'units.csv'), `${units.join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'agencies.csv'),
+      'code,name,unit_code,kind,sector,valid_from,valid_to\nSNV,Sở Nội vụ,25,department,noi_vu,,\nUBND-GC,UBND Phường Gia Cẩm,08001,commune_committee,chinh_quyen,,2025-06-30\nUBND-VT,UBND Phường Việt Trì,08001,commune_committee,chinh_quyen,2025-07-01,\n',
+    );
+    writeFileSync(
+      join(dir, 'agency_successors.csv'),
+      'old_code,new_code,valid_from\nUBND-GC,UBND-VT,2025-07-01\n',
+    );
+    return dir;
+  };
+
+  it('keeps the code for today’s version, stores the former one apart, and resolves parents, agencies and the crosswalk by date', async () => {
+    await loadReference(db, reusedDir(REUSED_UNITS));
+    const units = await db.query<{ code: string; national_code: string; parent_code: string | null }>(
+      `SELECT code, national_code, parent_code FROM units WHERE national_code = '08001' ORDER BY code`,
+    );
+    expect(units).toEqual([
+      { code: '08001', national_code: '08001', parent_code: '25' },
+      { code: '08001.20250630', national_code: '08001', parent_code: '227' },
+    ]);
+    const agencies = await db.query<{ code: string; unit_code: string }>(
+      `SELECT code, unit_code FROM agencies WHERE code LIKE 'UBND-%' ORDER BY code`,
+    );
+    expect(agencies).toEqual([
+      { code: 'UBND-GC', unit_code: '08001.20250630' },
+      { code: 'UBND-VT', unit_code: '08001' },
+    ]);
+    const cw = await db.query<{ old_code: string; new_code: string }>(
+      'SELECT old_code, new_code FROM unit_successors ORDER BY old_code',
+    );
+    expect(cw).toEqual([
+      { old_code: '08001.20250630', new_code: '08001' },
+      { old_code: '08003', new_code: '08001' },
+    ]);
+  });
+
+  it('a record spelling 08001 is the former ward in 2024 and the new one in 2026', async () => {
+    await loadReference(db, reusedDir(REUSED_UNITS));
+    const head = 'id,procedure_code,agency_code,unit_code,channel,received_at,due_at,status';
+    const r = await loadDelivery(db, {
+      feed: 'dossiers',
+      path: deliveryFile(
+        'dossiers',
+        'reuse.csv',
+        [
+          head,
+          'R24,1.001,SNV,08001,online,2024-05-06T09:00:00+07:00,2024-05-20T17:00:00+07:00,received',
+          'R26,1.001,SNV,08001,online,2026-05-06T09:00:00+07:00,2026-05-20T17:00:00+07:00,received',
+        ].join('\n'),
+      ),
+      name: 'reuse.csv',
+      format: 'csv',
+      source: 'test',
+    });
+    expect(r).toMatchObject({ accepted: 2, rejected: 0, mapped: 0 });
+    const rows = await db.query<{ id: string; unit_code: string }>(
+      `SELECT id, unit_code FROM dossiers WHERE id LIKE 'R2%' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 'R24', unit_code: '08001.20250630' },
+      { id: 'R26', unit_code: '08001' },
+    ]);
+  });
+
+  it('refuses versions of one code that overlap', async () => {
+    const overlapping = REUSED_UNITS.map((l) =>
+      l.replace(
+        '08001,Phường Việt Trì,commune,25,phường,2025-07-01',
+        '08001,Phường Việt Trì,commune,25,phường,2025-06-01',
+      ),
+    );
+    await expect(loadReference(db, reusedDir(overlapping))).rejects.toThrow('versions of 08001 overlap');
+  });
+});
