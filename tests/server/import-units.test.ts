@@ -1,0 +1,111 @@
+// npm run import:units on the real merged province (../shared/units-2025): the reference it writes loads, with the
+// 148 communes in force from 1/7/2025, the 479 former ones before, reused codes as two versions, and a record of a
+// former commune after the reform mapped to its successor.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { parseEnv } from '../../server/env.ts';
+import { loadDelivery } from '../../server/feeds/loader.ts';
+import { loadReference } from '../../server/reference/load.ts';
+import { openStore } from '../../server/store.ts';
+import { deliveryFile } from './helpers.ts';
+
+const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared', 'units-2025');
+
+describe.skipIf(!existsSync(SHARED))('import:units on the merged Phú Thọ', () => {
+  let db: Db;
+  let dir: string;
+  let out: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ioc-import-units-'));
+    const w = (name: string, text: string) => writeFileSync(join(dir, name), text);
+    w(
+      'units.csv',
+      'code,name,level,parent_code,kind,valid_from,valid_to,lat,lon\n25,Tỉnh Phú Thọ,province,,tỉnh,,,21.3,105.2\n',
+    );
+    w('agencies.csv', 'code,name,unit_code,kind,sector\nSNV,Sở Nội vụ,25,department,noi_vu\n');
+    w(
+      'procedures.csv',
+      'code,name,sector,level,service_level,has_fee,synced_national\n1.001,A,noi_vu,commune,full_online,false,true\n',
+    );
+    w(
+      'indicators.csv',
+      'code,name_vi,name_en,subsystem,unit,aggregation,frequency,reporting_level,due_days,direction\n',
+    );
+    out = execFileSync(
+      'node',
+      ['--import', 'tsx', 'server/cli/import-units.ts', SHARED, '--reference', dir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    db = await openStore(parseEnv({ IOC_DB: ':memory:' }));
+    await loadReference(db, dir);
+  });
+  afterAll(() => db?.close());
+
+  it('reports what matched, what is new, the divided communes and nothing unmapped', () => {
+    expect(out).toContain('479 former communes → 148 communes (province 25)');
+    expect(out).toContain('New: 479 former communes the list did not have, 148 new communes from 2025-07-01');
+    expect(out).toMatch(/04891 → 04891 67\.8 %/);
+    expect(out).toContain('Left unmapped: none.');
+    expect(readFileSync(join(dir, 'unit_successors.csv'), 'utf8').trim().split('\n')).toHaveLength(483);
+  });
+
+  it('loads: 148 communes in force in 2026, 479 in 2024 (Phú Thọ 207, Vĩnh Phúc 121, Hòa Bình 151), each former one mapped once', async () => {
+    const inForce = async (day: string) =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*) AS n FROM units WHERE level = 'commune'
+           AND coalesce(valid_from, DATE '0001-01-01') <= DATE '${day}' AND coalesce(valid_to, DATE '9999-12-31') >= DATE '${day}'`,
+        )
+      )[0].n;
+    expect(await inForce('2026-01-01')).toBe(148);
+    expect(await inForce('2024-06-01')).toBe(479);
+    const byProvince = await db.query<{ p: string; n: number }>(
+      `SELECT province_code AS p, count(*) AS n FROM unit_paths JOIN units USING (code)
+       WHERE units.level = 'commune' AND units.valid_to IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    );
+    expect(byProvince).toEqual([
+      { p: '17', n: 151 },
+      { p: '25', n: 207 },
+      { p: '26', n: 121 },
+    ]);
+    const weights = await db.query<{ bad: number }>(
+      `SELECT count(*) AS bad FROM (SELECT old_code, sum(weight) AS w FROM unit_successors GROUP BY 1) WHERE abs(w - 1) > 1e-9`,
+    );
+    expect(weights[0].bad).toBe(0);
+  });
+
+  it('a dossier of a former commune after the reform counts for its successor; before it, for the former one', async () => {
+    // 04813 Xã Yên Mông became part of 04792 Phường Tân Hoà; 04792 itself was the former Phường Tân Hòa.
+    const r = await loadDelivery(db, {
+      feed: 'dossiers',
+      path: deliveryFile(
+        'dossiers',
+        'd.csv',
+        [
+          'id,procedure_code,agency_code,unit_code,channel,received_at,due_at,status',
+          'Y1,1.001,SNV,04813,online,2025-09-02T09:00:00+07:00,2025-09-20T17:00:00+07:00,received',
+          'Y0,1.001,SNV,04813,online,2024-09-03T09:00:00+07:00,2024-09-20T17:00:00+07:00,received',
+          'T0,1.001,SNV,04792,online,2024-09-03T09:00:00+07:00,2024-09-20T17:00:00+07:00,received',
+        ].join('\n'),
+      ),
+      name: 'd.csv',
+      format: 'csv',
+      source: 'test',
+    });
+    expect(r).toMatchObject({ accepted: 3, rejected: 0, mapped: 1 });
+    const rows = await db.query<{ id: string; unit_code: string }>(
+      'SELECT id, unit_code FROM dossiers ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { id: 'T0', unit_code: '04792.20250630' },
+      { id: 'Y0', unit_code: '04813' },
+      { id: 'Y1', unit_code: '04792' },
+    ]);
+  });
+});
