@@ -168,7 +168,13 @@ await c.run(`CREATE TABLE successors AS
   SELECT old_code, new_code, share,
     CASE WHEN share = 'part' THEN ${weightCol ? 'coalesce(TRY_CAST(cw.weight AS DOUBLE), ' : '('}g.area / sum(g.area) OVER (PARTITION BY old_code)) END AS weight,
     ${lit(reform)} AS valid_from
-  FROM cw LEFT JOIN geo g ON g.code = cw.new_code ORDER BY new_code, old_code`);
+  FROM cw LEFT JOIN geo g ON g.code = cw.new_code
+  UNION ALL -- the former districts and provinces dissolve into the province (their own records count for it)
+  SELECT DISTINCT district_code, ${lit(province)}, 'whole', NULL, ${lit(reform)} FROM former
+  UNION ALL
+  SELECT DISTINCT province_code, ${lit(province)}, 'whole', NULL, ${lit(reform)} FROM former
+  WHERE province_code <> ${lit(province)}
+  ORDER BY 2, 1`);
 
 const counts = (
   await q<{ n: number; f: number }>(

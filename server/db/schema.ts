@@ -321,6 +321,16 @@ export const MIGRATIONS: Migration[] = [
       UPDATE units SET national_code = code;
     `,
   },
+  {
+    version: 13,
+    name: 'restating units to today',
+    sql: `
+      -- Every unit, former or current, and the unit(s) of today it counts for (through the successors, chained),
+      -- with the share of it each gets: the *current* view of history (boundaries=current).
+      CREATE TABLE unit_restate (code VARCHAR NOT NULL, current_code VARCHAR NOT NULL, weight DOUBLE NOT NULL);
+      INSERT INTO unit_restate SELECT code, code, 1 FROM units;
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

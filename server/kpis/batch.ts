@@ -5,7 +5,17 @@
 // the same conditions, periods and aggregates, one row per period. Requests with a breakdown dimension are not
 // merged (a key missing for one measure must stay missing): they run per KPI, concurrently.
 import type { Db, Params } from '../db/index.ts';
-import { AGG, type Branch, bindBranch, computeCells, filterSql, type RawCell, type Scope } from './engine.ts';
+import {
+  AGG,
+  type Branch,
+  bindBranch,
+  computeCells,
+  filterSql,
+  type RawCell,
+  restate,
+  type Scope,
+  WAGG,
+} from './engine.ts';
 import { SOURCE_DEFS } from './sources.ts';
 import type { Dimension, Filters, Kpi, Measure } from './types.ts';
 
@@ -80,14 +90,18 @@ async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<voi
   const params: Params = {};
   const m0 = g.measure;
   const f = filterSql(m0.source, g.filters, scope, params);
-  const table = m0.from ?? SOURCE_DEFS[m0.source].table;
+  const wrap = restate(m0.source, g.filters);
+  const base = m0.from ?? SOURCE_DEFS[m0.source].table;
+  const table = wrap ? wrap(base) : base;
   const slots = [...g.slots.values()];
   const parts = g.branches.map((b, i) => {
     const { p, sub, timeWhere } = bindBranch(m0, b, i, params);
     const where = [...f.where, ...timeWhere];
     const aggs = slots.map(({ m }, j) => {
+      const filter = m.where ? ` FILTER (WHERE ${m.where})` : '';
+      if (wrap) return `${WAGG[m.agg](m.expr ?? '*', filter)} AS v${j}`;
       const agg = AGG[m.agg](m.expr ?? '*');
-      return `${m.where ? `${agg} FILTER (WHERE ${m.where})` : agg} AS v${j}`;
+      return `${agg}${filter} AS v${j}`;
     });
     return sub(`SELECT $${p}k AS period, ${aggs.join(', ')}
       FROM ${table} s ${[...f.joins].join(' ')}

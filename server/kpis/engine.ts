@@ -152,6 +152,32 @@ export function dimSql(source: SourceName, dim: Dimension): { key: string; join?
   return { key: def.indicator! };
 }
 
+/**
+ * The current view (boundaries=current, the default) restates a source's rows to today's units when the answer
+ * depends on units — a unit filter or a unit breakdown: each row joins its unit's restating rows (unit_restate)
+ * and carries their weight `w`, so a divided former commune counts for each successor by its share and every
+ * record counts once. `then` reads the units as they were. Null when nothing is restated.
+ */
+export function restate(
+  source: SourceName,
+  filters: Filters,
+  dim?: Dimension,
+): ((table: string) => string) | null {
+  if (filters.boundaries === 'then' || SOURCE_DEFS[source].unit !== 's.unit_code') return null;
+  if (!filters.unit && !(dim && UNIT_DIMS.includes(dim))) return null;
+  return (t) =>
+    `(SELECT s.* REPLACE (rs.current_code AS unit_code), rs.weight AS w FROM ${t} s JOIN unit_restate rs ON rs.code = s.unit_code)`;
+}
+
+/** Aggregates over restated rows: each row weighted by its share `w` (`f`: a FILTER clause for each aggregate). */
+export const WAGG: Record<Measure['agg'], (e: string, f?: string) => string> = {
+  count: (_e, f = '') => `sum(s.w)${f}`,
+  sum: (e, f = '') => `sum((${e}) * s.w)${f}`,
+  avg: (e, f = '') => `sum((${e}) * s.w)${f} / nullif(sum(CASE WHEN (${e}) IS NOT NULL THEN s.w END)${f}, 0)`,
+  max: (e, f = '') => `max(${e})${f}`,
+  count_distinct: (e, f = '') => `count(DISTINCT ${e})${f}`,
+};
+
 /** SQL of each aggregate over an expression (shared with the batched queries). */
 export const AGG: Record<Measure['agg'], (e: string) => string> = {
   count: () => 'count(*)',
@@ -208,7 +234,9 @@ function measureSql(
   const d = dim ? dimSql(m.source, dim) : undefined;
   const joins = [...f.joins];
   if (d?.join && !joins.includes(d.join)) joins.push(d.join);
-  const table = m.from ?? SOURCE_DEFS[m.source].table;
+  const wrap = restate(m.source, filters, dim);
+  const base = m.from ?? SOURCE_DEFS[m.source].table;
+  const table = wrap ? wrap(base) : base;
   const parts = branches.map((b, i) => {
     const { p, sub, timeWhere } = bindBranch(m, b, i, params);
     const where = [...f.where, ...timeWhere];
@@ -222,7 +250,7 @@ function measureSql(
         FROM ${table} s ${joins.join(' ')} ${whereSql}
         GROUP BY ALL ${m.per.having ? `HAVING ${m.per.having}` : ''}) g GROUP BY period, key`);
     }
-    const agg = AGG[m.agg](m.expr ?? '*');
+    const agg = (wrap ? WAGG : AGG)[m.agg](m.expr ?? '*');
     return sub(`SELECT $${p}k AS period, ${keySql} AS key, ${agg} AS v
       FROM ${table} s ${joins.join(' ')}
       ${whereSql} ${d ? 'GROUP BY ALL' : ''}`);
@@ -337,9 +365,13 @@ export function recordsSql(
       : m.source === 'communes' || m.source === 'agencies' || m.source === 'procedures'
         ? 's.code'
         : 's.id';
-  const lineage = ['documents', 'dossiers', 'payments', 'reports', 'feedback'].includes(m.source)
-    ? ' EXCLUDE (delivery_id, loaded_at)'
-    : '';
+  const hidden = [
+    ...(['documents', 'dossiers', 'payments', 'reports', 'feedback'].includes(m.source)
+      ? ['delivery_id', 'loaded_at']
+      : []),
+    ...(restate(m.source, filters) ? ['w'] : []),
+  ];
+  const lineage = hidden.length ? ` EXCLUDE (${hidden.join(', ')})` : '';
   return {
     rowsSql: `SELECT s.*${lineage} ${body} ORDER BY ${order}${idCol} LIMIT $lim OFFSET $off`,
     countSql: `SELECT count(*) AS n ${body}`,

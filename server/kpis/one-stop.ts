@@ -4,7 +4,7 @@
 // column is the condition of the services KPI of the same name (dossier-states.ts), under the same filter path.
 import type { Params } from '../db/index.ts';
 import * as S from './dossier-states.ts';
-import { bindBranch, dimSql, filterSql, type Scope } from './engine.ts';
+import { bindBranch, dimSql, filterSql, restate, type Scope } from './engine.ts';
 import type { Range } from './period.ts';
 import { cached, type KpiContext, labelsOf } from './service.ts';
 import type { Filters } from './types.ts';
@@ -143,12 +143,16 @@ async function compute(
     0,
     params,
   );
-  const aggs = ONE_STOP_COLUMNS.map((c) => `count(*) FILTER (WHERE ${c.where}) AS ${c.key}`);
+  // The current view restates former units (a divided commune's dossiers count by its shares).
+  const wrap = restate('dossiers', filters, by);
+  const aggs = ONE_STOP_COLUMNS.map(
+    (c) => `${wrap ? 'sum(s.w)' : 'count(*)'} FILTER (WHERE ${c.where}) AS ${c.key}`,
+  );
   // Only the rows some column can count: handled in the period, or completed or closed in it. The columns' own
   // conditions then run on those rows alone (a quarter's few hundred thousand, not every dossier since 2020).
   const relevant = `((${S.HANDLED}) OR (s.completed_at >= {start} AND s.completed_at < {end}) OR (${S.CLOSED_IN}))`;
   const sql = sub(`SELECT CAST(${d.key} AS VARCHAR) AS key, ${aggs.join(', ')}
-    FROM (SELECT * FROM dossiers s WHERE ${relevant}) s ${joins.join(' ')}
+    FROM ${wrap ? wrap(`(SELECT * FROM dossiers s WHERE ${relevant})`) : `(SELECT * FROM dossiers s WHERE ${relevant})`} s ${joins.join(' ')}
     ${f.where.length ? `WHERE ${f.where.join(' AND ')}` : ''}
     GROUP BY ALL`);
   const raw = await ctx.db.query<OneStopCounts & { key: string | null }>(sql, params);

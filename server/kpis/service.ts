@@ -1,6 +1,7 @@
 // KPI answers for routes, the CLI and exports alike: value + comparisons + target + status + freshness,
 // breakdowns and records. Plain functions over the engine; answers cached by the store's data version.
 
+import { todayLocal } from '../../common/vn-time.ts';
 import { valueKind, worstStatus } from '../../common/vocabulary.ts';
 import type { Db } from '../db/index.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
@@ -294,13 +295,20 @@ export async function labelsOf(ctx: KpiContext, by: Dimension): Promise<Map<stri
   );
 }
 
-/** Every unit of a level under the filter unit, so a unit with nothing to count shows as 0, not as absent. */
-async function unitKeys(ctx: KpiContext, by: Dimension, filters: Filters): Promise<string[]> {
+/**
+ * Every unit of a level under the filter unit, so a unit with nothing to count shows as 0, not as absent: the
+ * units of today in the current view, the units in force at the period's end in the view as they were.
+ */
+async function unitKeys(ctx: KpiContext, by: Dimension, filters: Filters, range: Range): Promise<string[]> {
+  const day = filters.boundaries === 'then' ? range.to : todayLocal();
   return (
     await ctx.db.query<{ code: string }>(
-      `SELECT code FROM unit_paths WHERE level = $lvl AND ($u IS NULL OR $u IN (province_code, district_code, commune_code))
-       ORDER BY code`,
-      { lvl: by, u: filters.unit ?? null },
+      `SELECT p.code FROM unit_paths p JOIN units u USING (code)
+       WHERE p.level = $lvl AND ($u IS NULL OR $u IN (p.province_code, p.district_code, p.commune_code))
+         AND coalesce(u.valid_from, DATE '0001-01-01') <= CAST($d AS DATE)
+         AND coalesce(u.valid_to, DATE '9999-12-31') >= CAST($d AS DATE)
+       ORDER BY p.code`,
+      { lvl: by, u: filters.unit ?? null, d: day },
     )
   ).map((r) => r.code);
 }
@@ -369,7 +377,7 @@ export async function getBreakdown(
         const names = await labelsOf(ctx, by);
         let keys = [...new Set(cells.filter((c) => c.period === 'cur').map((c) => c.key))];
         if (by === 'district' || by === 'commune')
-          keys = [...new Set([...(await unitKeys(ctx, by, filters)), ...keys])];
+          keys = [...new Set([...(await unitKeys(ctx, by, filters, range)), ...keys])];
         rows = keys.map((k) => {
           const c = cells.find((x) => x.period === 'cur' && x.key === k);
           const l = cells.find((x) => x.period === 'ly' && x.key === k);

@@ -151,5 +151,7 @@ export const FiltersSchema = z.object({
     .string()
     .regex(/^[0-9A-Za-z_-]{1,64}$/)
     .optional(),
+  /** Which units history is shown by: today's (`current`, the default: former units restated) or as they were. */
+  boundaries: z.enum(['current', 'then']).optional(),
 });
 export type Filters = z.infer<typeof FiltersSchema>;

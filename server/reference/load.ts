@@ -118,6 +118,7 @@ export async function loadReference(db: Db, dir: string): Promise<ReferenceRepor
     await rebuildUnitPaths(tx);
     await checkUnitTree(tx);
     await checkSuccessors(tx);
+    await rebuildRestate(tx);
     const calendar = join(dir, 'calendar.csv');
     if (existsSync(calendar)) out.push({ table: 'calendar', rows: await loadCalendar(tx, calendar) });
     return out;
@@ -333,6 +334,18 @@ async function checkSuccessors(tx: Tx): Promise<void> {
     throw new DeliveryError(
       `unit_successors.csv: successor not in force from the day it takes over: unit ${late.map((r) => r.k).join(', ')}`,
     );
+}
+
+/** The current view's mapping: each unit to today's unit(s) through the successors, weights multiplied on the way. */
+async function rebuildRestate(tx: Tx): Promise<void> {
+  await tx.run('DELETE FROM unit_restate');
+  await tx.run(`INSERT INTO unit_restate
+    WITH RECURSIVE r(code, cur, w, depth) AS (
+      SELECT code, code, CAST(1 AS DOUBLE), 0 FROM units
+      UNION ALL
+      SELECT r.code, s.new_code, r.w * s.weight, r.depth + 1
+      FROM r JOIN unit_successors s ON s.old_code = r.cur WHERE r.depth < 20)
+    SELECT code, cur, sum(w) FROM r WHERE cur NOT IN (SELECT old_code FROM unit_successors) GROUP BY code, cur`);
 }
 
 async function checkUnitTree(tx: Tx): Promise<void> {

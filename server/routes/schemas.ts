@@ -79,9 +79,18 @@ export function rangeNote(q: { requestedTo?: string }): { requestedTo?: string }
 
 /** Split a parsed range query into the range and the filters. */
 export function splitQuery<T extends { from: string; to: string }>(q: T) {
-  const { from, to, unit, agency, sector, procedure, indicator } = q as T & z.infer<typeof FiltersSchema>;
+  const { from, to, unit, agency, sector, procedure, indicator, boundaries } = q as T &
+    z.infer<typeof FiltersSchema>;
+  // `current` is the default: only `then` is carried (cache keys, filenames and links stay as they were).
   const filters = Object.fromEntries(
-    Object.entries({ unit, agency, sector, procedure, indicator }).filter(([, v]) => v !== undefined),
+    Object.entries({
+      unit,
+      agency,
+      sector,
+      procedure,
+      indicator,
+      boundaries: boundaries === 'then' ? boundaries : undefined,
+    }).filter(([, v]) => v !== undefined),
   );
   return { range: { from, to }, filters };
 }

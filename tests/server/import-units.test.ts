@@ -52,7 +52,17 @@ describe.skipIf(!existsSync(SHARED))('import:units on the merged Phú Thọ', ()
     expect(out).toContain('New: 479 former communes the list did not have, 148 new communes from 2025-07-01');
     expect(out).toMatch(/04891 → 04891 67\.8 %/);
     expect(out).toContain('Left unmapped: none.');
-    expect(readFileSync(join(dir, 'unit_successors.csv'), 'utf8').trim().split('\n')).toHaveLength(483);
+    // 482 crosswalk rows, and each former district and province (Vĩnh Phúc 26, Hòa Bình 17) into the province.
+    const rows = readFileSync(join(dir, 'unit_successors.csv'), 'utf8').trim().split('\n').slice(1);
+    const districts = new Set(
+      readFileSync(join(SHARED, 'communes-before-2025.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[2]),
+    );
+    expect(rows).toHaveLength(482 + districts.size + 2);
+    expect(rows).toContain('26,25,whole,,2025-07-01');
   });
 
   it('loads: 148 communes in force in 2026, 479 in 2024 (Phú Thọ 207, Vĩnh Phúc 121, Hòa Bình 151), each former one mapped once', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
-import { getKpi } from '../../server/kpis/service.ts';
+import { getBreakdown, getKpi } from '../../server/kpis/service.ts';
 import { loadReference } from '../../server/reference/load.ts';
 import { openStore, registryFrom } from '../../server/store.ts';
 import { deliveryFile } from './helpers.ts';
@@ -263,5 +263,76 @@ describe('a national code reused by a reform is two versions', () => {
       ),
     );
     await expect(loadReference(db, reusedDir(overlapping))).rejects.toThrow('versions of 08001 overlap');
+  });
+});
+
+describe('two views of history: current (restated to today’s units) and then (as they were)', () => {
+  // 2024: P1 in 08001 (→ 09001), P2 in 08003 (divided: 30 % → 09001, 70 % → 09002), P3 in 08005 (→ 09002),
+  // P4 at the province (no commune).
+  let ctx: { db: Db; registry: Awaited<ReturnType<typeof registryFrom>> };
+  const Y24 = { from: '2024-01-01', to: '2024-12-31' };
+  beforeAll(async () => {
+    await loadReference(db, referenceDir(CROSSWALK));
+    await db.exec(`DELETE FROM dossiers`);
+    const head = 'id,procedure_code,agency_code,unit_code,channel,received_at,due_at,status';
+    const r = await loadDelivery(db, {
+      feed: 'dossiers',
+      path: deliveryFile(
+        'dossiers',
+        'views.csv',
+        [
+          head,
+          'P1,1.001,SNV,08001,online,2024-04-01T09:00:00+07:00,2024-04-10T17:00:00+07:00,received',
+          'P2,1.001,SNV,08003,online,2024-05-02T09:00:00+07:00,2024-05-10T17:00:00+07:00,received',
+          'P3,1.001,SNV,08005,online,2024-06-03T09:00:00+07:00,2024-06-10T17:00:00+07:00,received',
+          'P4,1.001,SNV,,online,2024-07-01T09:00:00+07:00,2024-07-10T17:00:00+07:00,received',
+        ].join('\n'),
+      ),
+      name: 'views.csv',
+      format: 'csv',
+      source: 'test',
+    });
+    expect(r.accepted).toBe(4);
+    ctx = { db, registry: await registryFrom(db) };
+  });
+
+  it('current: the 2024 breakdown shows today’s communes, the divided one by its shares; every record counts once', async () => {
+    const b = await getBreakdown(ctx, 'services.dossiers_received', Y24, {}, 'commune');
+    expect(b.rows.map((r) => [r.key, r.value])).toEqual([
+      ['09002', 1.7],
+      ['09001', 1.3],
+    ]);
+    expect(b.outside?.value).toBe(1); // P4, at the province
+    const sum = b.rows.reduce((s, r) => s + (r.value ?? 0), 0) + (b.outside?.value ?? 0);
+    expect(sum).toBeCloseTo(4, 9);
+    expect((await getKpi(ctx, 'services.dossiers_received', Y24, { unit: '09001' })).value).toBeCloseTo(
+      1.3,
+      9,
+    );
+  });
+
+  it('then: the former communes as they were; the province is the same in both views', async () => {
+    const then = { boundaries: 'then' as const };
+    const b = await getBreakdown(ctx, 'services.dossiers_received', Y24, then, 'commune');
+    expect(b.rows.map((r) => [r.key, r.value]).sort()).toEqual([
+      ['08001', 1],
+      ['08003', 1],
+      ['08005', 1],
+    ]);
+    expect((await getKpi(ctx, 'services.dossiers_received', Y24, { ...then, unit: '09001' })).value).toBe(0);
+    for (const f of [{}, then])
+      expect((await getKpi(ctx, 'services.dossiers_received', Y24, { ...f, unit: '25' })).value).toBe(4);
+  });
+
+  it('the view travels in the URL: /api/kpis/:id/breakdown?boundaries=then', async () => {
+    const { fixtureApp } = await import('./helpers.ts');
+    const { app } = await fixtureApp(db);
+    const res = await app.request(
+      '/api/kpis/services.dossiers_received/breakdown?from=2024-01-01&to=2024-12-31&by=commune&boundaries=then',
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { filters: Record<string, string>; rows: { key: string }[] };
+    expect(body.filters).toEqual({ boundaries: 'then' });
+    expect(body.rows.map((r) => r.key).sort()).toEqual(['08001', '08003', '08005']);
   });
 });

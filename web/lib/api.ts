@@ -87,7 +87,7 @@ export type ExportView =
 export function exportUrl(
   id: string,
   v: ExportView,
-  f: { from: string; to: string; unit?: string; agency?: string; sector?: string },
+  f: { from: string; to: string; unit?: string; agency?: string; sector?: string; boundaries?: 'then' },
   format: ExportFormat,
   lang: 'vi' | 'en',
 ): string {
@@ -101,6 +101,7 @@ export function exportUrl(
     unit: f.unit,
     agency: f.agency,
     sector: f.sector,
+    boundaries: f.boundaries,
     lang,
   });
   return `/api/kpis/${encodeURIComponent(id)}/export?${new URLSearchParams(q as Record<string, string>)}`;

@@ -17,7 +17,7 @@ import { useSession } from './session.ts';
 import { indexUnits } from './units.ts';
 
 /** Parameters that follow the user from page to page (a tile link keeps the period and the unit). */
-export const CARRIED = ['period', 'from', 'to', 'unit', 'agency', 'sector'] as const;
+export const CARRIED = ['period', 'from', 'to', 'unit', 'agency', 'sector', 'boundaries'] as const;
 
 const CODE = /^[0-9A-Za-z._-]{1,64}$/;
 const code = (v: string | null) => (v && CODE.test(v) ? v : undefined);
@@ -39,6 +39,7 @@ export function readFilters(params: URLSearchParams, today: string = todayLocal(
     unit: code(params.get('unit')),
     agency: code(params.get('agency')),
     sector: code(params.get('sector')),
+    boundaries: params.get('boundaries') === 'then' ? 'then' : undefined,
   };
 }
 

@@ -11,6 +11,8 @@ export interface RangeFilters {
   unit?: string;
   agency?: string;
   sector?: string;
+  /** The units history is shown by: today's (default, omitted) or `then`, as they were. */
+  boundaries?: 'then';
 }
 
 export type { BreakdownBy } from '../../common/vocabulary.ts';
@@ -41,8 +43,10 @@ const liveOpts = (live?: boolean) =>
       } as const)
     : {};
 
-const rangeQuery = (f: RangeFilters) =>
-  compact({ from: f.from, to: f.to, unit: f.unit, agency: f.agency, sector: f.sector });
+const rangeQuery = (f: RangeFilters) => ({
+  ...compact({ from: f.from, to: f.to, unit: f.unit, agency: f.agency, sector: f.sector }),
+  ...(f.boundaries ? { boundaries: f.boundaries } : {}),
+});
 
 // The fetchers, named so their answer types can be named too.
 const fetchConfig = () => ok(client.api.config.$get());

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { AlertsList } from '../components/alerts-list.tsx';
 import { AppHeader } from '../components/app-header.tsx';
+import { BoundariesControl } from '../components/boundaries-control.tsx';
 import { MapPanel } from '../components/map-panel.tsx';
 import { PeriodControl } from '../components/period-control.tsx';
 import { ErrorNote, Loading } from '../components/status.tsx';
@@ -63,6 +64,7 @@ export default function OverviewPage() {
     <div className="page page-overview">
       <AppHeader>
         <PeriodControl period={filters.period} onChange={setPeriod} />
+        <BoundariesControl value={filters.boundaries} onChange={(b) => update({ boundaries: b })} />
         <UnitBreadcrumb
           unit={filters.unit}
           agency={filters.agency}

@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { applicableFilters } from '../../common/vocabulary.ts';
 import { AppHeader } from '../components/app-header.tsx';
+import { BoundariesControl } from '../components/boundaries-control.tsx';
 import { Index766Table } from '../components/index766-table.tsx';
 import { KpiCard } from '../components/kpi-card.tsx';
 import { MapPanel } from '../components/map-panel.tsx';
@@ -124,6 +125,7 @@ export default function SubsystemPage() {
     <div className="page page-subsystem" data-subsystem={subsystem}>
       <AppHeader>
         <PeriodControl period={filters.period} onChange={setPeriod} />
+        <BoundariesControl value={filters.boundaries} onChange={(b) => update({ boundaries: b })} />
         <UnitBreadcrumb
           unit={filters.unit}
           agency={filters.agency}
