@@ -1,7 +1,7 @@
 // The store's schema as numbered migrations, applied once each on start (recorded in schema_migrations).
 import { ensureCalendar } from '../reference/calendar.ts';
 import type { Db } from './index.ts';
-import { fromVnLocalSql, vnDateSql } from './sql.ts';
+import { fromVnLocalSql, inForceSql, vnDateSql } from './sql.ts';
 
 interface Migration {
   version: number;
@@ -14,6 +14,49 @@ export const FEEDBACK_WORKING_DAYS = 10;
 
 /** Columns every fact table shares: where the row came from, and the unit it is about (resolved at load). */
 const LINEAGE = `delivery_id BIGINT NOT NULL, loaded_at TIMESTAMPTZ NOT NULL`;
+
+/**
+ * Expected reports under the reporting regime (Nghị định 09/2019/NĐ-CP): a period's figures run from the 15th of the
+ * month before it starts to the 14th of its last month (the cut-off); the report is due at the end of the day
+ * due_days working days after the cut-off; it is expected once the cut-off has passed — from the reporting units in
+ * force at the cut-off (`inForce`, migration 11; migration 7 had every unit of the level).
+ */
+function reportComplianceView(inForce: boolean): string {
+  const INFORCE = `
+          AND e.unit_code IN (SELECT code FROM units u WHERE ${inForceSql('u', 'e.figures_to')})`;
+  return `
+      DROP VIEW report_compliance;
+      CREATE VIEW report_compliance AS
+        WITH first AS (SELECT indicator_code, min(period_start) AS first_start FROM reports GROUP BY ALL),
+        periods AS (
+          SELECT i.code AS indicator_code, i.reporting_level, i.due_days, i.frequency,
+            CAST(unnest(generate_series(CAST(date_trunc('year', f.first_start) AS TIMESTAMP),
+              CAST(current_date AS TIMESTAMP),
+              CASE i.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END)) AS DATE) AS period_start
+          FROM indicators i JOIN first f ON f.indicator_code = i.code),
+        expected AS (
+          SELECT p.indicator_code, u.code AS unit_code, p.period_start,
+            CAST(p.period_start + CASE p.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY AS DATE) AS period_end,
+            p.due_days
+          FROM periods p JOIN units u ON u.level = p.reporting_level),
+        windows AS (
+          SELECT *, CAST(period_start - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE) AS figures_from,
+            CAST(date_trunc('month', period_end) + INTERVAL 13 DAY AS DATE) AS figures_to
+          FROM expected)
+        SELECT e.indicator_code, e.unit_code, e.period_start, e.period_end, e.figures_from, e.figures_to,
+          ${fromVnLocalSql('CAST(w2.day + 1 AS TIMESTAMP)')} AS due_at,
+          r.submitted_at, r.agency_code
+        FROM windows e
+        JOIN workdays w1 ON w1.day = e.figures_to
+        JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + e.due_days
+        LEFT JOIN (SELECT indicator_code, unit_code, period_start, period_end, min(submitted_at) AS submitted_at,
+                     any_value(agency_code) AS agency_code FROM reports GROUP BY ALL) r
+          USING (indicator_code, unit_code, period_start, period_end)
+        WHERE e.figures_to < current_date${inForce ? INFORCE : ''};
+`;
+}
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -191,39 +234,8 @@ export const MIGRATIONS: Migration[] = [
         JOIN workdays wr ON wr.day = ${vnDateSql('s.received_at')}
         JOIN workdays wd ON wd.day = ${vnDateSql('s.due_at')}
         LEFT JOIN workdays wc ON wc.day = ${vnDateSql('s.completed_at')};
-      -- Expected reports under the reporting regime (Nghị định 09/2019/NĐ-CP): a period's figures run from the 15th
-      -- of the month before it starts to the 14th of its last month (the cut-off); the report is due at the end of
-      -- the day due_days working days after the cut-off; it is expected once the cut-off has passed.
-      DROP VIEW report_compliance;
-      CREATE VIEW report_compliance AS
-        WITH first AS (SELECT indicator_code, min(period_start) AS first_start FROM reports GROUP BY ALL),
-        periods AS (
-          SELECT i.code AS indicator_code, i.reporting_level, i.due_days, i.frequency,
-            CAST(unnest(generate_series(CAST(date_trunc('year', f.first_start) AS TIMESTAMP),
-              CAST(current_date AS TIMESTAMP),
-              CASE i.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
-                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END)) AS DATE) AS period_start
-          FROM indicators i JOIN first f ON f.indicator_code = i.code),
-        expected AS (
-          SELECT p.indicator_code, u.code AS unit_code, p.period_start,
-            CAST(p.period_start + CASE p.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
-                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY AS DATE) AS period_end,
-            p.due_days
-          FROM periods p JOIN units u ON u.level = p.reporting_level),
-        windows AS (
-          SELECT *, CAST(period_start - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE) AS figures_from,
-            CAST(date_trunc('month', period_end) + INTERVAL 13 DAY AS DATE) AS figures_to
-          FROM expected)
-        SELECT e.indicator_code, e.unit_code, e.period_start, e.period_end, e.figures_from, e.figures_to,
-          ${fromVnLocalSql('CAST(w2.day + 1 AS TIMESTAMP)')} AS due_at,
-          r.submitted_at, r.agency_code
-        FROM windows e
-        JOIN workdays w1 ON w1.day = e.figures_to
-        JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + e.due_days
-        LEFT JOIN (SELECT indicator_code, unit_code, period_start, period_end, min(submitted_at) AS submitted_at,
-                     any_value(agency_code) AS agency_code FROM reports GROUP BY ALL) r
-          USING (indicator_code, unit_code, period_start, period_end)
-        WHERE e.figures_to < current_date;
+      -- Expected reports by the reporting regime's cut-offs (reportComplianceView).
+      ${reportComplianceView(false)}
     `,
   },
   {
@@ -276,38 +288,7 @@ export const MIGRATIONS: Migration[] = [
     version: 11,
     name: 'expected reports from the units in force at the cut-off',
     sql: `
-      DROP VIEW report_compliance;
-      CREATE VIEW report_compliance AS
-        WITH first AS (SELECT indicator_code, min(period_start) AS first_start FROM reports GROUP BY ALL),
-        periods AS (
-          SELECT i.code AS indicator_code, i.reporting_level, i.due_days, i.frequency,
-            CAST(unnest(generate_series(CAST(date_trunc('year', f.first_start) AS TIMESTAMP),
-              CAST(current_date AS TIMESTAMP),
-              CASE i.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
-                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END)) AS DATE) AS period_start
-          FROM indicators i JOIN first f ON f.indicator_code = i.code),
-        expected AS (
-          SELECT p.indicator_code, u.code AS unit_code, p.period_start,
-            CAST(p.period_start + CASE p.frequency WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
-                WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY AS DATE) AS period_end,
-            p.due_days
-          FROM periods p JOIN units u ON u.level = p.reporting_level),
-        windows AS (
-          SELECT *, CAST(period_start - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE) AS figures_from,
-            CAST(date_trunc('month', period_end) + INTERVAL 13 DAY AS DATE) AS figures_to
-          FROM expected)
-        SELECT e.indicator_code, e.unit_code, e.period_start, e.period_end, e.figures_from, e.figures_to,
-          ${fromVnLocalSql('CAST(w2.day + 1 AS TIMESTAMP)')} AS due_at,
-          r.submitted_at, r.agency_code
-        FROM windows e
-        JOIN workdays w1 ON w1.day = e.figures_to
-        JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + e.due_days
-        LEFT JOIN (SELECT indicator_code, unit_code, period_start, period_end, min(submitted_at) AS submitted_at,
-                     any_value(agency_code) AS agency_code FROM reports GROUP BY ALL) r
-          USING (indicator_code, unit_code, period_start, period_end)
-        WHERE e.figures_to < current_date
-          AND e.unit_code IN (SELECT code FROM units u WHERE coalesce(u.valid_from, DATE '0001-01-01') <= e.figures_to
-            AND coalesce(u.valid_to, DATE '9999-12-31') >= e.figures_to);
+      ${reportComplianceView(true)}
     `,
   },
   {

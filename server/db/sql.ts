@@ -14,6 +14,13 @@ export const toVnLocalSql = (ts: string) =>
 /** An instant (TIMESTAMPTZ) as the Vietnam calendar day it falls on. */
 export const vnDateSql = (ts: string) => `CAST(${toVnLocalSql(ts)} AS DATE)`;
 
+/**
+ * A unit, agency or version (alias `t`) in force on a day: valid_from and valid_to are inclusive dates, empty = open.
+ * The one spelling of "in force" for reference loads, feed checks and denominators.
+ */
+export const inForceSql = (t: string, day: string) =>
+  `coalesce(${t}.valid_from, DATE '0001-01-01') <= ${day} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= ${day}`;
+
 /** A SQL string literal. */
 export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 

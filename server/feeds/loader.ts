@@ -5,7 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
-import { sqlStringList, vnDateSql } from '../db/sql.ts';
+import { inForceSql, sqlStringList, vnDateSql } from '../db/sql.ts';
 import { archiveFile } from './archive.ts';
 import { periodBoundsSql, storageType } from './fields.ts';
 import { FEEDS, type FeedName, type FeedSpec } from './specs.ts';
@@ -212,8 +212,7 @@ async function checkInForce(tx: Tx, spec: FeedSpec): Promise<number> {
   if (spec.name === 'reports') return 0;
   const day = vnDateSql(`p."${spec.eventTime}"`);
   const ok = `p.rec NOT IN (SELECT rec FROM bad) AND p."${spec.eventTime}" IS NOT NULL`;
-  const outOfForce = (t: string) =>
-    `(${t}.valid_from IS NOT NULL AND ${day} < ${t}.valid_from OR ${t}.valid_to IS NOT NULL AND ${day} > ${t}.valid_to)`;
+  const outOfForce = (t: string) => `NOT (${inForceSql(t, day)})`;
   await tx.run('CREATE OR REPLACE TEMP TABLE in_force_mapped (rec BIGINT)');
   // Nothing to check when every unit and agency is in force over the whole delivery (one scan for its first day).
   const [{ n }] = await tx.query<{ n: number }>(
@@ -225,8 +224,7 @@ async function checkInForce(tx: Tx, spec: FeedSpec): Promise<number> {
   // A reused national code: the version in force on the record's day (not a mapping, the same spelling).
   if (spec.fields.some((f) => f.name === 'unit_code')) {
     const d = vnDateSql(`parsed."${spec.eventTime}"`);
-    const on = (t: string) =>
-      `coalesce(${t}.valid_from, DATE '0001-01-01') <= ${d} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= ${d}`;
+    const on = (t: string) => inForceSql(t, d);
     await tx.run(`UPDATE parsed SET unit_code = u.code FROM units u
       WHERE u.national_code = parsed.unit_code AND u.code <> parsed.unit_code AND ${on('u')}
         AND parsed.rec NOT IN (SELECT rec FROM bad)

@@ -47,8 +47,8 @@ export const OVERDUE = `${openAt('{end}')} AND NOT ${waitingAtEnd} AND s.due_at 
 
 // Citizen feedback (PAKN) on the `feedback_due` view (`due`: the deadline sent, else the statutory one).
 /** Feedback still unanswered at the period end (a rejected one is closed at its last version). */
-export const FEEDBACK_OPEN_AT_END = `s.received_at < {end} AND (CASE WHEN s.status = 'rejected' THEN coalesce(s.resolved_at, s.updated_at, s.received_at) ELSE s.resolved_at END IS NULL
-  OR CASE WHEN s.status = 'rejected' THEN coalesce(s.resolved_at, s.updated_at, s.received_at) ELSE s.resolved_at END >= {end})`;
+const feedbackEnded = `(CASE WHEN s.status = 'rejected' THEN coalesce(s.resolved_at, s.updated_at, s.received_at) ELSE s.resolved_at END)`;
+export const FEEDBACK_OPEN_AT_END = `s.received_at < {end} AND (${feedbackEnded} IS NULL OR ${feedbackEnded} >= {end})`;
 /** Handled on time, judged at the period end: not answered after its deadline, not open past it. */
 export const FEEDBACK_ON_TIME = `NOT ((s.resolved_at IS NOT NULL AND s.resolved_at < {end} AND s.resolved_at > s.due)
   OR (${FEEDBACK_OPEN_AT_END} AND s.due < {end}))`;

@@ -6,7 +6,7 @@ import type { Params } from '../db/index.ts';
 import * as S from './dossier-states.ts';
 import { bindBranch, dimSql, filterSql, restate, type Scope } from './engine.ts';
 import type { Range } from './period.ts';
-import { cached, type KpiContext, labelsOf } from './service.ts';
+import { cached, type KpiContext, labelsOf, OUTSIDE_LABEL } from './service.ts';
 import type { Filters } from './types.ts';
 
 export const ONE_STOP_BY = ['agency', 'commune', 'district', 'sector', 'procedure'] as const;
@@ -114,15 +114,6 @@ export interface OneStopAnswer {
   total: OneStopRow;
 }
 
-/** Rows without a key of that level: dossiers of province-level agencies (and of districts, by commune). */
-const NO_UNIT_LABEL: Record<OneStopBy, string | null> = {
-  agency: null,
-  commune: 'Cấp tỉnh — không thuộc xã',
-  district: 'Cấp tỉnh — không thuộc huyện',
-  sector: null,
-  procedure: null,
-};
-
 const rate = (c: OneStopCounts) => (c.completed > 0 ? ((c.early + c.on_time) / c.completed) * 100 : null);
 
 async function compute(
@@ -160,7 +151,7 @@ async function compute(
   const rows: OneStopRow[] = raw
     .map((r) => ({
       ...r,
-      label: r.key === null ? NO_UNIT_LABEL[by] : (names.get(r.key) ?? r.key),
+      label: r.key === null ? (OUTSIDE_LABEL[by] ?? null) : (names.get(r.key) ?? r.key),
       ontime_rate: rate(r),
     }))
     .filter((r) => ONE_STOP_COLUMNS.some((c) => r[c.key] > 0))

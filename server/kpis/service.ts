@@ -4,6 +4,7 @@
 import { todayLocal } from '../../common/vn-time.ts';
 import { valueKind, worstStatus } from '../../common/vocabulary.ts';
 import type { Db } from '../db/index.ts';
+import { inForceSql } from '../db/sql.ts';
 import { FEED_NAMES } from '../feeds/specs.ts';
 import { type FeedStatus, readFeedState, withStaleness } from '../feeds/status.ts';
 import { CellBatcher } from './batch.ts';
@@ -305,8 +306,7 @@ async function unitKeys(ctx: KpiContext, by: Dimension, filters: Filters, range:
     await ctx.db.query<{ code: string }>(
       `SELECT p.code FROM unit_paths p JOIN units u USING (code)
        WHERE p.level = $lvl AND ($u IS NULL OR $u IN (p.province_code, p.district_code, p.commune_code))
-         AND coalesce(u.valid_from, DATE '0001-01-01') <= CAST($d AS DATE)
-         AND coalesce(u.valid_to, DATE '9999-12-31') >= CAST($d AS DATE)
+         AND ${inForceSql('u', 'CAST($d AS DATE)')}
        ORDER BY p.code`,
       { lvl: by, u: filters.unit ?? null, d: day },
     )

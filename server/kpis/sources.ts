@@ -1,5 +1,6 @@
 // What each KPI source row offers the engine: its table, its unit and agency columns and how to reach a
 // sector. Identifiers here are the allow-list: no request text ever becomes an identifier.
+import { inForceSql } from '../db/sql.ts';
 import type { Dimension, SourceName } from './types.ts';
 
 export interface SourceDef {
@@ -19,8 +20,7 @@ export interface SourceDef {
  * agencies a denominator counts. A period across a reform counts the ones in force at its end — never both the
  * former and the new.
  */
-export const IN_FORCE_AT_END = (t: string) =>
-  `coalesce(${t}.valid_from, DATE '0001-01-01') < {endDate} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= CAST({endDate} - INTERVAL 1 DAY AS DATE)`;
+export const IN_FORCE_AT_END = (t: string) => inForceSql(t, `CAST({endDate} - INTERVAL 1 DAY AS DATE)`);
 
 export const SOURCE_DEFS: Record<SourceName, SourceDef> = {
   documents: {
@@ -73,8 +73,7 @@ export const SOURCE_DEFS: Record<SourceName, SourceDef> = {
   },
   // The catalogue as it stood on the period's last day (each procedure's version in force then).
   procedures: {
-    table: `(SELECT * FROM procedure_versions WHERE coalesce(valid_from, DATE '0001-01-01') < {endDate}
-      AND coalesce(valid_to, DATE '9999-12-31') >= CAST({endDate} - INTERVAL 1 DAY AS DATE))`,
+    table: `(SELECT * FROM procedure_versions v WHERE ${IN_FORCE_AT_END('v')})`,
     sector: { expr: 's.sector', join: '' },
     procedure: 's.code',
   },

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
+import { inForceSql } from '../db/sql.ts';
 import { type FieldKind, type FieldSpec, storageType } from '../feeds/fields.ts';
 import { DeliveryError, stage } from '../feeds/stage.ts';
 import { CALENDAR_KINDS, CalendarError, type CalendarRow, replaceCalendarYears } from './calendar.ts';
@@ -206,7 +207,7 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
     await tx.run(`INSERT INTO procedures (${cols.join(', ')})
       SELECT ${cols.join(', ')} FROM procedure_versions
       QUALIFY row_number() OVER (PARTITION BY code ORDER BY
-        (coalesce(valid_from, DATE '0001-01-01') <= current_date AND coalesce(valid_to, DATE '9999-12-31') >= current_date) DESC,
+        (${inForceSql('procedure_versions', 'current_date')}) DESC,
         valid_from DESC NULLS LAST) = 1`);
   } else {
     await tx.run(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${sel.join(', ')} FROM parsed`);
@@ -215,9 +216,6 @@ async function loadOne(tx: Tx, table: ReferenceName, path: string): Promise<numb
   if (table === 'agencies') await resolveAgencyUnits(tx);
   return (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0].n;
 }
-
-const IN_FORCE_ON = (t: string, day: string) =>
-  `coalesce(${t}.valid_from, DATE '0001-01-01') <= ${day} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= ${day}`;
 
 /**
  * units.csv may list a national code more than once: a reform gave a new unit the code of a former one. The
@@ -228,7 +226,7 @@ const IN_FORCE_ON = (t: string, day: string) =>
 async function loadUnitVersions(tx: Tx, cols: string[], sel: string[]): Promise<void> {
   await tx.run(`CREATE OR REPLACE TEMP TABLE unit_rows AS
     SELECT ${sel.map((x, i) => `${x} AS ${cols[i]}`).join(', ')},
-      row_number() OVER (PARTITION BY code ORDER BY (${IN_FORCE_ON('parsed', 'current_date')}) DESC,
+      row_number() OVER (PARTITION BY code ORDER BY (${inForceSql('parsed', 'current_date')}) DESC,
         valid_from DESC NULLS LAST) AS rk
     FROM parsed`);
   const overlap = await tx.query<{ code: string }>(
@@ -249,7 +247,7 @@ async function loadUnitVersions(tx: Tx, cols: string[], sel: string[]): Promise<
   await tx.run(`INSERT INTO units (code, parent_code, national_code, ${rest.join(', ')})
     SELECT c.internal,
       (SELECT p.internal FROM unit_rows p WHERE p.code = c.parent_code
-       ORDER BY (${IN_FORCE_ON('p', 'coalesce(c.valid_to, current_date)')}) DESC, p.rk LIMIT 1),
+       ORDER BY (${inForceSql('p', 'coalesce(c.valid_to, current_date)')}) DESC, p.rk LIMIT 1),
       c.code, ${rest.map((x) => `c.${x}`).join(', ')}
     FROM unit_rows c`);
 }
@@ -261,16 +259,16 @@ async function resolveSuccessorVersions(tx: Tx): Promise<void> {
       AND u.valid_to = unit_successors.valid_from - 1`);
   await tx.run(`UPDATE unit_successors SET new_code = u.code FROM units u
     WHERE u.national_code = unit_successors.new_code AND u.code <> unit_successors.new_code
-      AND ${IN_FORCE_ON('u', 'unit_successors.valid_from')}`);
+      AND ${inForceSql('u', 'unit_successors.valid_from')}`);
 }
 
 /** An agency's unit is the version of that code in force while the agency was (on its last day, else today). */
 async function resolveAgencyUnits(tx: Tx): Promise<void> {
   await tx.run(`UPDATE agencies SET unit_code = u.code FROM units u
     WHERE u.national_code = agencies.unit_code AND u.code <> agencies.unit_code
-      AND ${IN_FORCE_ON('u', 'coalesce(agencies.valid_to, current_date)')}
+      AND ${inForceSql('u', 'coalesce(agencies.valid_to, current_date)')}
       AND NOT EXISTS (SELECT 1 FROM units c WHERE c.code = agencies.unit_code
-        AND ${IN_FORCE_ON('c', 'coalesce(agencies.valid_to, current_date)')})`);
+        AND ${inForceSql('c', 'coalesce(agencies.valid_to, current_date)')})`);
 }
 
 /** Ancestors of every unit (province › district › commune), for one-equality filters and breakdowns. */

@@ -10,19 +10,29 @@ export interface ExportLinksProps {
   view: ExportView;
   filters: RangeFilters;
   formats?: ExportFormat[];
+  /** A download that is not one KPI's view (the one-stop table): its URL per format. */
+  href?: (format: ExportFormat, lang: 'vi' | 'en') => string;
+  testId?: string;
 }
 
-export function ExportLinks({ id, view, filters, formats = ['xlsx', 'csv'] }: ExportLinksProps) {
+export function ExportLinks({
+  id,
+  view,
+  filters,
+  formats = ['xlsx', 'csv'],
+  href,
+  testId = 'export-links',
+}: ExportLinksProps) {
   const { t, lang } = useI18n();
   const session = useSession();
   // The server refuses exports without the permission: no links that can only fail.
   if (!session.can('export')) return null;
   return (
-    <span className="export-links" data-testid="export-links">
+    <span className="export-links" data-testid={testId}>
       {formats.map((f) => (
         <a
           key={f}
-          href={exportUrl(id, view, filters, f, lang)}
+          href={href ? href(f, lang) : exportUrl(id, view, filters, f, lang)}
           download
           className="export-link small"
           title={t('export.title')}

@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useI18n } from '../lib/i18n.ts';
 import { type OneStopBy, oneStopOptions, type RangeFilters } from '../lib/queries.ts';
-import { useSession } from '../lib/session.ts';
+import { ExportLinks } from './export-links.tsx';
 import { ErrorNote, Loading } from './status.tsx';
 
 const BY: OneStopBy[] = ['agency', 'commune'];
@@ -16,15 +16,14 @@ export interface OneStopTableProps {
   onSelect?: (by: OneStopBy, key: string) => void;
 }
 
-function exportHref(by: OneStopBy, f: RangeFilters, format: 'xlsx' | 'csv', lang: string): string {
+function exportHref(by: OneStopBy, f: RangeFilters, format: string, lang: string): string {
   const q = new URLSearchParams({ from: f.from, to: f.to, by, format, lang });
-  for (const k of ['unit', 'agency', 'sector'] as const) if (f[k]) q.set(k, f[k]!);
+  for (const k of ['unit', 'agency', 'sector', 'boundaries'] as const) if (f[k]) q.set(k, f[k]!);
   return `/api/services/one-stop/export?${q}`;
 }
 
 export function OneStopTable({ filters, by, onBy, onSelect }: OneStopTableProps) {
   const { t, fmt, lang } = useI18n();
-  const session = useSession();
   const q = useQuery(oneStopOptions(by, filters));
   const cols = q.data?.columns ?? [];
   return (
@@ -40,22 +39,13 @@ export function OneStopTable({ filters, by, onBy, onSelect }: OneStopTableProps)
             </button>
           ))}
         </fieldset>
-        {session.can('export') && (
-          <span className="export-links" data-testid="one-stop-export">
-            {(['xlsx', 'csv'] as const).map((f) => (
-              <a
-                key={f}
-                href={exportHref(by, filters, f, lang)}
-                download
-                className="export-link small"
-                title={t('export.title')}
-                data-format={f}
-              >
-                {f.toUpperCase()}
-              </a>
-            ))}
-          </span>
-        )}
+        <ExportLinks
+          id="services.one_stop"
+          view={{ view: 'value' }}
+          filters={filters}
+          href={(format, lang) => exportHref(by, filters, format, lang)}
+          testId="one-stop-export"
+        />
       </div>
       {q.isError && <ErrorNote error={q.error} onRetry={() => q.refetch()} />}
       {q.isPending && <Loading />}

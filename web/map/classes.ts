@@ -26,21 +26,21 @@ const RD_YL_BU: Record<number, string[]> = {
   9: ['#d73027', '#f46d43', '#fdae61', '#fee090', '#ffffbf', '#e0f3f8', '#abd9e9', '#74add1', '#4575b4'],
 };
 
-/** Colours for k classes from worst to best (a diverging palette where the worst end is the strongest). */
-export function worstFirstPalette(k: number): string[] {
+/** k colours of a ColorBrewer table (3–9 classes); 1 and 2 classes take the given picks of the smaller tables. */
+function colours(table: Record<number, string[]>, k: number, one: string, two: [string, string]): string[] {
   if (k <= 0) return [];
-  if (k === 1) return [RD_YL_BU[3][0]];
-  if (k === 2) return [RD_YL_BU[4][0], RD_YL_BU[4][3]];
-  return RD_YL_BU[Math.min(k, 9)];
+  if (k === 1) return [one];
+  if (k === 2) return two;
+  return table[Math.min(k, 9)];
 }
 
+/** Colours for k classes from worst to best (a diverging palette where the worst end is the strongest). */
+export const worstFirstPalette = (k: number): string[] =>
+  colours(RD_YL_BU, k, RD_YL_BU[3][0], [RD_YL_BU[4][0], RD_YL_BU[4][3]]);
+
 /** Colours for k classes, light to dark. */
-export function palette(k: number): string[] {
-  if (k <= 0) return [];
-  if (k === 1) return [YL_GN_BU[3][1]];
-  if (k === 2) return [YL_GN_BU[3][0], YL_GN_BU[3][2]];
-  return YL_GN_BU[Math.min(k, 9)];
-}
+export const palette = (k: number): string[] =>
+  colours(YL_GN_BU, k, YL_GN_BU[3][1], [YL_GN_BU[3][0], YL_GN_BU[3][2]]);
 
 export interface Classes {
   /**
