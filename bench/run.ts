@@ -26,6 +26,7 @@ import {
   type KpiContext,
 } from '../server/kpis/service.ts';
 import { loadReferenceIfPresent, openStore, registryFrom } from '../server/store.ts';
+import { benchCluster } from './cluster.ts';
 import { PG_SETTINGS, Postgres, sameRows, toPostgres } from './pg.ts';
 
 const { values } = parseArgs({
@@ -438,6 +439,17 @@ for (const connections of [50, 300]) {
 }
 helloServer.close();
 server.close();
+
+// 6. Readers (IOC_ROLE=reader): one alone and two behind nginx, cached and uncached, each a process of its own.
+console.log('cluster: writer, two readers and nginx…');
+const clusterBench = await benchCluster({
+  db,
+  dir: cacheDir,
+  duration,
+  connections: 50,
+  q,
+  year: to.slice(0, 4),
+}).catch((e) => ({ skipped: `failed: ${(e as Error).message}` }));
 clearInterval(sampler);
 
 // 6. Output: JSON + Markdown under bench/results/, the latest summary committed as bench/results/README.md.
@@ -466,6 +478,7 @@ const result = {
     statements: Object.fromEntries(statements),
   },
   concurrency,
+  cluster: clusterBench,
   memory: {
     loadPeakRssMb: Math.round(loadPeakRss / 1e6),
     peakRssMb: Math.round(peakRss / 1e6),
@@ -542,6 +555,22 @@ const md = [
     (c) =>
       `| ${c.target} | ${c.connections} | ${Math.round(c.reqPerS)} | ${c.p99} | ${c.errors} | ${c.non2xx} |`,
   ),
+  '',
+  `## Readers behind nginx (${duration} s each, 50 clients; IOC_ROLE=reader processes following the writer's snapshots)`,
+  '',
+  ...('skipped' in clusterBench
+    ? [`Skipped: ${clusterBench.skipped}.`]
+    : [
+        'Cached: the overview, as walls poll it. Uncached: `services.ontime_rate` for a different period on every ' +
+          "request. Writer, readers, nginx and the load generator share this machine's cores.",
+        '',
+        '| target | answers | req/s | p99 ms | errors | non-2xx |',
+        '|---|---|---:|---:|---:|---:|',
+        ...clusterBench.rows.map(
+          (c) =>
+            `| ${c.target} | ${c.answers} | ${Math.round(c.reqPerS)} | ${c.p99} | ${c.errors} | ${c.non2xx} |`,
+        ),
+      ]),
   '',
   `Peak RSS: ${result.memory.peakRssMb} MB (load phase ${result.memory.loadPeakRssMb} MB, the floor's own DuckDB instance included, each with the limit), DuckDB memory_limit ${result.memory.duckdbMemoryLimit}.`,
   '',

@@ -12,6 +12,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { timeout } from 'hono/timeout';
 import type { Principal } from './auth/principal.ts';
 import { Auth } from './auth/service.ts';
+import { CLUSTER_KEY, forwardWrites, toWriter } from './cluster/forward.ts';
 import { type Db, QueryTimeoutError, StoreClosedError } from './db/index.ts';
 import type { Env } from './env.ts';
 import { FEED_NAMES } from './feeds/specs.ts';
@@ -21,6 +22,7 @@ import type { Registry } from './kpis/registry.ts';
 import { NotFoundError } from './kpis/service.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { clusterRoutes } from './routes/cluster.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { geoRoutes } from './routes/geo.ts';
@@ -41,6 +43,8 @@ export interface AppContext {
   startedAt: Date;
   /** The access layer; created by createApp when not given (tests), with a per-process secret. */
   auth?: Auth;
+  /** The snapshot a reader serves, or the newest a writer published (health says which). */
+  snapshot?: () => { sequence: number; createdAt: string } | undefined;
 }
 
 export type AppEnv = {
@@ -73,6 +77,28 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
             new HTTPException(503, { res: Response.json({ error: 'request timed out' }, { status: 503 }) }),
         )
       : undefined;
+  const reader = env.IOC_ROLE === 'reader';
+  if (reader) {
+    const writer = env.IOC_WRITER_URL;
+    auth.cluster = {
+      unknownCredentials: (c) => toWriter(c, writer, env.IOC_TRUST_PROXY),
+      note: async (n) => {
+        if (!writer) return;
+        // A note that cannot be delivered is logged here rather than failing the reader's answer.
+        await fetch(new URL('/api/cluster/notes', writer), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', [CLUSTER_KEY]: auth.clusterKey },
+          body: JSON.stringify(n),
+          signal: AbortSignal.timeout(5000),
+        })
+          .then((r) => {
+            if (!r.ok) console.error(`cluster note refused by the writer: ${r.status}`);
+          })
+          .catch((e) => console.error(`cluster note not delivered: ${(e as Error).message}`));
+      },
+    };
+    auth.accounts.deviceSeen = (id) => auth.cluster?.note({ kind: 'device-seen', id }) ?? Promise.resolve();
+  }
   const wire = jsonWire({
     skip: (path) => path.endsWith('/export'),
     answerKey: (c) => {
@@ -93,6 +119,7 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
   const api = new Hono<AppEnv>()
     .route('/', systemRoutes)
     .route('/', authRoutes)
+    .route('/', clusterRoutes)
     .route('/', oidcRoutes)
     .route('/', adminRoutes)
     .route('/', kpiRoutes)
@@ -110,6 +137,8 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
       c.set('auth', auth);
       await next();
     })
+    // A reader (IOC_ROLE=reader) sends what changes something to the writer before anything else runs here.
+    .use('/api/*', reader ? forwardWrites(env.IOC_WRITER_URL, env.IOC_TRUST_PROXY) : (_c, next) => next())
     .use(
       '*',
       secureHeaders({

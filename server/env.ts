@@ -37,6 +37,19 @@ const EnvSchema = z.object({
   IOC_LIVE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   /** Optional tile server for provinces that run their own (offline by default). */
   IOC_TILE_URL: z.string().optional(),
+  /**
+   * all: one process loads and serves (the default); writer: loads feeds, accepts pushes and admin changes, publishes
+   * snapshots; reader: serves the API and the web from the newest snapshot, read-only, forwarding writes to the writer.
+   */
+  IOC_ROLE: z.enum(['all', 'writer', 'reader']).default('all'),
+  /** The shared folder of published snapshots (writer writes, readers read); default <data>/snapshots. */
+  IOC_SNAPSHOT_DIR: z.string().optional(),
+  /** A writer publishes at most once per interval, and only when the store changed: readers lag by at most this. */
+  IOC_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(200).default(10_000),
+  /** Snapshots kept in the folder (a reader still verifying an older one finds it). */
+  IOC_SNAPSHOT_KEEP: z.coerce.number().int().min(2).default(3),
+  /** A reader forwards pushes, admin changes and sign-ins here (e.g. http://10.0.0.5:8080); unset: answers 503. */
+  IOC_WRITER_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Budget of one read query in ms, interrupted beyond it (503); 0 = none. Export streams have none. */
   IOC_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),

@@ -2,9 +2,10 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.ts';
+import { type AppContext, createApp } from './app.ts';
 import { assertProductionSecrets, prepareAccess } from './auth/boot.ts';
 import { fmtInt, printLoadLine } from './cli/progress.ts';
+import { openReader, snapshotInfo, startWriter } from './cluster/roles.ts';
 import { startLive } from './demo/live.ts';
 import { parseEnv } from './env.ts';
 import { listDeliveries, loadFiles } from './feeds/folder.ts';
@@ -33,10 +34,36 @@ async function ensureWebBuilt(): Promise<void> {
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/** Serve the app on PORT; the ready line says how long start-up took. */
+function listen(ctx: AppContext, t0: number) {
+  const app = createApp(ctx, env, { webDir });
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    console.log(
+      `Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s${env.IOC_ROLE === 'all' ? '' : ` (${env.IOC_ROLE})`}: http://localhost:${info.port}/  (wall: /wall, API: /api/health)`,
+    );
+  });
+  running.server = server;
+}
+
+/** IOC_ROLE=reader: no loading, no migrations; the newest published snapshot, followed as new ones appear. */
+async function reader(t0: number) {
+  const r = await openReader(
+    env,
+    (line) => console.log(line),
+    () => shutdown.stopping,
+  );
+  if (!r) return;
+  running.db = r.ctx.db;
+  running.stopCluster = () => r.follower.stop();
+  if (shutdown.stopping) return;
+  listen(r.ctx, t0);
+}
+
 async function main() {
   if (process.argv.includes('--build-web')) await ensureWebBuilt();
   const t0 = performance.now();
   assertProductionSecrets(env);
+  if (env.IOC_ROLE === 'reader') return reader(t0);
   console.log(`Store: ${dbPath(env)}`);
   const db = await openStore(env);
   running.db = db;
@@ -76,16 +103,14 @@ async function main() {
   }
   const registry = await registryFrom(db);
   const auth = await prepareAccess(db, env, dataDir);
-  const ctx = { db, registry, archiveDir: join(dataDir, 'archive'), startedAt: new Date(), auth };
-  const app = createApp(ctx, env, { webDir });
+  const ctx: AppContext = { db, registry, archiveDir: join(dataDir, 'archive'), startedAt: new Date(), auth };
+  if (env.IOC_ROLE === 'writer') {
+    const publisher = await startWriter(db, env, (line) => console.log(line));
+    running.stopCluster = () => publisher.stop();
+    ctx.snapshot = () => snapshotInfo(publisher.last);
+  }
   if (shutdown.stopping) return;
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-    console.log(
-      `Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: http://localhost:${info.port}/  (wall: /wall, API: /api/health)`,
-    );
-  });
-
-  running.server = server;
+  listen(ctx, t0);
   const live = env.IOC_LIVE ?? demo;
   const stopLive = live
     ? startLive(

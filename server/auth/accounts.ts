@@ -26,6 +26,11 @@ const CACHE_MS = 30_000;
 export class Accounts {
   private principals = new Map<string, { p: Principal; expires: number; until: number }>();
   private roleTable?: Promise<Map<string, RoleRow>>;
+  /**
+   * Moves with every invalidate(): a lookup that began before a change (a sign-out, a revoke, a reader moving to a
+   * newer snapshot) and ends after it must not put what it read into the fresh cache.
+   */
+  private generation = 0;
 
   constructor(
     readonly db: Db,
@@ -35,6 +40,7 @@ export class Accounts {
 
   /** Drop every cached lookup (after any change of users, roles, devices, sources or sessions). */
   invalidate(): void {
+    this.generation++;
     this.principals.clear();
     this.roleTable = undefined;
   }
@@ -188,6 +194,7 @@ export class Accounts {
     const hit = this.principals.get(key);
     const now = Date.now();
     if (hit && hit.until > now) return hit.expires > now ? hit.p : null;
+    const generation = this.generation;
     const rows = await this.db.query<{ userId: string; csrf: string; expires: string }>(
       `SELECT user_id AS "userId", csrf, expires_at AS expires FROM sessions WHERE id = $id`,
       { id: key.slice(2) },
@@ -197,7 +204,8 @@ export class Accounts {
     const u = await this.userById(s.userId);
     if (!u || u.disabled) return null;
     const p = { ...(await this.userPrincipal(u)), csrf: s.csrf, sessionId: key.slice(2), viaCookie: true };
-    this.principals.set(key, { p, expires: Date.parse(s.expires), until: now + CACHE_MS });
+    if (generation === this.generation)
+      this.principals.set(key, { p, expires: Date.parse(s.expires), until: now + CACHE_MS });
     return p;
   }
 
@@ -278,6 +286,7 @@ export class Accounts {
     const hit = this.principals.get(key);
     const now = Date.now();
     if (hit && hit.until > now) return hit.p;
+    const generation = this.generation;
     const table = t.kind === 'dev' ? 'devices' : 'feed_sources';
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT * FROM ${table} WHERE id = $id AND revoked_at IS NULL`,
@@ -300,7 +309,7 @@ export class Accounts {
         playlist: String(r.playlist),
         viaCookie: false,
       };
-      await this.db.query('UPDATE devices SET last_seen_at = now() WHERE id = $id', { id: t.id });
+      await this.deviceSeen(t.id);
     } else {
       p = {
         kind: 'source',
@@ -313,9 +322,15 @@ export class Accounts {
         viaCookie: false,
       };
     }
-    this.principals.set(key, { p, expires: Number.POSITIVE_INFINITY, until: now + CACHE_MS });
+    if (generation === this.generation)
+      this.principals.set(key, { p, expires: Number.POSITIVE_INFINITY, until: now + CACHE_MS });
     return p;
   }
+
+  /** A device's last contact (a reader replaces it with a note to the writer: its store is read-only). */
+  deviceSeen = async (id: string): Promise<void> => {
+    await this.db.query('UPDATE devices SET last_seen_at = now() WHERE id = $id', { id });
+  };
 
   async listDevices() {
     return this.db.query<DeviceRow>(

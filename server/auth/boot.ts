@@ -25,6 +25,11 @@ function runFile(dataDir: string, name: string, make: () => string, rotate = fal
   return v;
 }
 
+/** The server secret when IOC_SECRET is not set (demo): generated once into <data>/run/secret. */
+export function storedSecret(dataDir: string): string {
+  return runFile(dataDir, 'secret', () => randomToken(32));
+}
+
 /** Fail fast, before any data is loaded, when a production start would use default secrets. */
 export function assertProductionSecrets(env: Env): void {
   if (env.IOC_MODE !== 'production') return;
@@ -41,7 +46,7 @@ export async function prepareAccess(
 ): Promise<Auth> {
   const production = env.IOC_MODE === 'production';
   assertProductionSecrets(env);
-  const secret = env.IOC_SECRET ?? runFile(dataDir, 'secret', () => randomToken(32));
+  const secret = env.IOC_SECRET ?? storedSecret(dataDir);
   // Rotated on every start: the console user (who can read data/run) is the admin of this machine.
   const opsToken = runFile(dataDir, 'ops.token', () => `ioc_ops_${randomToken(32)}`, true);
   const auth = new Auth(db, env, { secret, opsToken });

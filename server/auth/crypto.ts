@@ -76,3 +76,8 @@ export function parseToken(token: string): { kind: TokenKind; id: string; secret
 export function newId(): string {
   return randomBytes(9).toString('hex');
 }
+
+/** The key the processes of one cluster prove themselves to each other with: derived from their shared secret. */
+export function clusterKey(secret: string): string {
+  return createHmac('sha256', secret).update('ioc-cluster-note').digest('base64url');
+}

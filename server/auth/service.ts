@@ -9,7 +9,7 @@ import type { Db } from '../db/index.ts';
 import type { Env } from '../env.ts';
 import { Accounts } from './accounts.ts';
 import { type AuditEntry, audit } from './audit.ts';
-import { safeEqual } from './crypto.ts';
+import { clusterKey, safeEqual } from './crypto.ts';
 import { anonymous, type Permission, type Principal } from './principal.ts';
 import { LoginThrottle } from './throttle.ts';
 
@@ -17,6 +17,17 @@ export const SESSION_COOKIE = 'ioc_session';
 export const DEVICE_COOKIE = 'ioc_device';
 /** Browsers cap cookie lifetimes at 400 days; the wall refreshes it on every visit. */
 export const DEVICE_COOKIE_SECONDS = 400 * 24 * 3600;
+
+/** What a reader sends the writer instead of writing itself (server/routes/cluster.ts applies it). */
+export type ClusterNote = { kind: 'audit'; entry: AuditEntry } | { kind: 'device-seen'; id: string };
+
+/** A reader's links to the writer. */
+export interface ClusterLinks {
+  /** Credentials the snapshot does not know (a session opened since it was published): the writer answers. */
+  unknownCredentials: (c: Context<AppEnv>) => Promise<Response>;
+  /** An audit line or a device's last contact, written by the writer. */
+  note: (n: ClusterNote) => Promise<void>;
+}
 
 export interface AuthOptions {
   secret: string;
@@ -31,6 +42,8 @@ export class Auth {
   readonly pairThrottle: LoginThrottle;
   readonly production: boolean;
   private demoPrincipal?: Promise<Principal>;
+  /** Set on a reader (IOC_ROLE=reader): its store is a read-only snapshot. */
+  cluster?: ClusterLinks;
 
   constructor(
     readonly db: Db,
@@ -71,6 +84,11 @@ export class Auth {
     return this.demoPrincipal;
   }
 
+  /** The key cluster members prove themselves with (server/routes/cluster.ts): derived from the secret. */
+  get clusterKey(): string {
+    return clusterKey(this.opts.secret);
+  }
+
   invalidate(): void {
     this.accounts.invalidate();
     this.demoPrincipal = undefined;
@@ -101,12 +119,15 @@ export class Auth {
     e: Omit<AuditEntry, 'actor' | 'actorKind' | 'ip'> & { actor?: string },
   ): Promise<void> {
     const p = c.var.principal;
-    return audit(this.db, {
+    const entry = {
       actor: e.actor ?? p?.name ?? 'anonymous',
       actorKind: p?.kind ?? 'anonymous',
       ip: clientAddress(c, this.env.IOC_TRUST_PROXY),
       ...e,
-    });
+    };
+    // A reader's log is a snapshot: its lines go to the writer's log, the one every reader will show.
+    if (this.cluster) return this.cluster.note({ kind: 'audit', entry });
+    return audit(this.db, entry);
   }
 
   private recent = new Map<string, number>();
@@ -166,6 +187,8 @@ export class Auth {
     return async (c, next) => {
       const principal = await this.principalOf(c);
       const path = c.req.path;
+      // Signed in on the writer a moment ago: the writer knows the session this reader's snapshot does not have yet.
+      if (!principal && this.cluster) return this.cluster.unknownCredentials(c);
       if (!principal) {
         // Stale credentials: public routes (sign-in among them) still answer, as to a visitor without them; every
         // other route answers 401 (the guard). A revoked token still in use is worth a line (one a minute per address).
@@ -185,7 +208,7 @@ export class Auth {
 
       if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
         // Cross-site state changes are refused outright; cookie sessions must also echo their CSRF token.
-        if (c.req.header('sec-fetch-site') === 'cross-site' || !sameOrigin(c))
+        if (c.req.header('sec-fetch-site') === 'cross-site' || !sameOrigin(c, this.env.IOC_TRUST_PROXY))
           return c.json({ error: 'cross-site request refused' }, 403);
         // (Wall devices are read-only and carry none; signing in or pairing starts a new session anyway.)
         const exempt = p.kind === 'device' || path === '/api/auth/login' || path === '/api/auth/device';
@@ -226,12 +249,16 @@ function isLoopback(addr: string): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || addr === 'local';
 }
 
-/** An Origin header, when present, must name this server (browsers send it on every cross-origin POST). */
-function sameOrigin(c: Context): boolean {
+/**
+ * An Origin header, when present, must name this server (browsers send it on every cross-origin POST): the host the
+ * client asked for, which behind a trusted proxy (nginx, a reader forwarding) is X-Forwarded-Host.
+ */
+function sameOrigin(c: Context, trustProxy: boolean): boolean {
   const origin = c.req.header('origin');
   if (!origin || origin === 'null') return origin !== 'null';
+  const host = (trustProxy && c.req.header('x-forwarded-host')?.split(',')[0].trim()) || c.req.header('host');
   try {
-    return new URL(origin).host === (c.req.header('host') ?? new URL(c.req.url).host);
+    return new URL(origin).host === (host ?? new URL(c.req.url).host);
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
 // The DuckDB store: one instance opened once, a small pool of connections, and the single boundary where
 // DuckDB values become plain JSON-safe values (BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMPTZ → ISO).
 // Reads run under a time budget (interrupted beyond it); the file can be swapped for another while serving.
-import { chmod, copyFile, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, rename, rm, stat } from 'node:fs/promises';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 
 export type Row = Record<string, unknown>;
@@ -86,6 +86,9 @@ async function openConnection(instance: DuckDBInstance): Promise<DuckDBConnectio
 
 let storeSerial = 0;
 
+/** Statements that write (the rest of the product's statements read): counted in `changes`. */
+const WRITES = /^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|CHECKPOINT)\b/i;
+
 export class Db {
   private pool: DuckDBConnection[] = [];
   private waiters: ((c: DuckDBConnection) => void)[] = [];
@@ -100,6 +103,11 @@ export class Db {
   private writeChain: Promise<unknown> = Promise.resolve();
   /** Bumped after every committed write. */
   version = 0;
+  /**
+   * Bumped by every statement that may change the file (committed transactions, and single writes such as a
+   * session or an audit line): a writer publishes a snapshot when it moved (server/cluster/snapshots.ts).
+   */
+  changes = 0;
   /** Bumped by writes not confined to one feed (reference data, boundaries, migrations). */
   baseVersion = 0;
   private feedVersions = new Map<string, number>();
@@ -115,9 +123,19 @@ export class Db {
 
   private constructor(
     private inst: DuckDBInstance,
-    readonly path: string,
+    private file: string,
     private readonly opts: DbOptions,
   ) {}
+
+  /** The store's file (a reader's moves to each newer snapshot it follows). */
+  get path(): string {
+    return this.file;
+  }
+
+  /** Opened read-only (a reader of published snapshots, or a second process's look at a store). */
+  get readOnly(): boolean {
+    return !!this.opts.readOnly;
+  }
 
   /** The DuckDB instance (replaced by swap(): take connections through connect(), not from here). */
   get instance(): DuckDBInstance {
@@ -133,7 +151,7 @@ export class Db {
     return this.opts.queryTimeoutMs ?? 0;
   }
 
-  private static async create(opts: DbOptions): Promise<DuckDBInstance> {
+  private static async create(opts: DbOptions, path = opts.path): Promise<DuckDBInstance> {
     // Freed memory goes back to the system sooner (a background thread, 32 MB kept per thread instead of 128 MB): peak
     // RSS while loading 40 M rows under a 6 GB limit 7,3 → 6,5 GB, 13 M rows under 2 GB 3,0 → 2,4 GB, same load time.
     const config: Record<string, string> = {
@@ -144,7 +162,7 @@ export class Db {
     if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
     if (opts.threads) config.threads = String(opts.threads);
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
-    return DuckDBInstance.create(opts.path, config);
+    return DuckDBInstance.create(path, config);
   }
 
   static async open(opts: DbOptions): Promise<Db> {
@@ -232,6 +250,7 @@ export class Db {
             }, budget)
           : undefined;
       try {
+        if (WRITES.test(sql)) this.changes++;
         return normaliseRows(await c.runAndReadAll(sql, bind(sql, params))) as T[];
       } catch (e) {
         if (timedOut) throw new QueryTimeoutError(budget);
@@ -244,6 +263,7 @@ export class Db {
 
   /** Statements without results (DDL, several statements). */
   async exec(sql: string): Promise<void> {
+    this.changes++;
     await this.withConnection(async (c) => {
       await c.run(sql);
     });
@@ -269,6 +289,7 @@ export class Db {
           const result = await fn(new Tx(c));
           await c.run('COMMIT');
           this.version++;
+          this.changes++;
           if (opts.feeds)
             for (const f of opts.feeds) this.feedVersions.set(f, (this.feedVersions.get(f) ?? 0) + 1);
           else this.baseVersion++;
@@ -326,7 +347,7 @@ export class Db {
       try {
         await this.poolIdle();
         for (const c of this.own) c.interrupt();
-        const tmp = `${this.path}.swap-${process.pid}`;
+        const tmp = `${this.file}.swap-${process.pid}`;
         await copyFile(source, tmp);
         await chmod(tmp, 0o644); // a backup is read-only; the store is not
         await this.pool[0].run('CHECKPOINT').catch(() => undefined);
@@ -346,16 +367,77 @@ export class Db {
           throw e;
         } finally {
           await rm(tmp, { force: true });
-          this.inst = await Db.create(this.opts);
+          this.inst = await Db.create(this.opts, this.file);
           await this.fillPool();
           this.closed = false;
         }
         this.version++;
         this.baseVersion++;
+        this.changes++;
       } finally {
         this.gate = undefined;
         open();
       }
+    });
+  }
+
+  /**
+   * Hold every reader and writer of this process while `fn` runs (after the writes queued before it and the reads in
+   * flight): nothing touches the file meanwhile.
+   */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serialized(async () => {
+      let open!: () => void;
+      this.gate = new Promise((r) => {
+        open = r;
+      });
+      try {
+        await this.poolIdle();
+        return await fn();
+      } finally {
+        this.gate = undefined;
+        open();
+      }
+    });
+  }
+
+  /**
+   * A consistent copy of the store's file at `dest`: between two writes, with no statement running, after a
+   * checkpoint that leaves the write-ahead log empty (so the file alone holds every committed row). Reads wait
+   * meanwhile (a file copy: ~1,2 s for the 474 MB demo store against 8,2 s for COPY FROM DATABASE). Returns the
+   * changes counter the copy holds.
+   */
+  async snapshotTo(dest: string): Promise<number> {
+    if (this.file === ':memory:' || this.readOnly)
+      throw new Error('only a store file open for writing is published');
+    return this.exclusive(async () => {
+      await this.pool[0].run('CHECKPOINT');
+      const wal = await stat(`${this.file}.wal`).catch(() => undefined);
+      if (wal && wal.size > 0)
+        throw new Error(`the checkpoint left ${wal.size} bytes in the write-ahead log`);
+      const at = this.changes;
+      await copyFile(this.file, dest);
+      return at;
+    });
+  }
+
+  /**
+   * A read-only store moves to another file (a reader to a newer snapshot): in-flight reads finish on the old one,
+   * new ones wait, then they run on the new file; every cached answer is dropped (the versions move). If the new
+   * file does not open, the old one is opened again and the error thrown.
+   */
+  async follow(path: string): Promise<void> {
+    if (!this.readOnly) throw new Error('only a read-only store follows snapshots');
+    return this.exclusive(async () => {
+      for (const c of this.own) c.interrupt();
+      const next = await Db.create(this.opts, path);
+      this.closeNow();
+      this.inst = next;
+      this.file = path;
+      await this.fillPool();
+      this.closed = false;
+      this.version++;
+      this.baseVersion++;
     });
   }
 

@@ -8,6 +8,8 @@ export interface Running {
   server?: ServerType;
   db?: Db;
   stopLive?: () => void;
+  /** A writer's snapshot publisher or a reader's follower (IOC_ROLE). */
+  stopCluster?: () => void | Promise<void>;
 }
 
 export interface Shutdown {
@@ -38,9 +40,10 @@ export function installShutdown(
     stopping = true;
     abort.abort();
     const deadline = Date.now() + graceMs;
-    const { server, db, stopLive } = running();
+    const { server, db, stopLive, stopCluster } = running();
     log(`${sig}: finishing the requests and deliveries in flight (at most ${graceMs / 1000} s)…`);
     stopLive?.();
+    await stopCluster?.();
     let clean = true;
     if (server) {
       const s = server as HttpServer;

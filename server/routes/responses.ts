@@ -24,6 +24,11 @@ export const HealthAnswer = z.object({
   version: z.number().int().describe('the store’s data version: it grows with every committed write'),
   startedAt: z.string(),
   kpis: z.number().int(),
+  role: z.enum(['all', 'writer', 'reader']).describe('IOC_ROLE of the process that answered'),
+  snapshot: z
+    .object({ sequence: z.number().int(), createdAt: z.string() })
+    .nullable()
+    .describe('a reader: the snapshot it serves; a writer: the newest it published; otherwise null'),
 });
 
 export const KpiAnswerSchema = z.object({

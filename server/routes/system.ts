@@ -30,6 +30,8 @@ export const systemRoutes = new Hono<AppEnv>()
       version: c.var.ctx.db.version,
       startedAt: c.var.ctx.startedAt.toISOString(),
       kpis: c.var.ctx.registry.kpis.size,
+      role: c.var.env.IOC_ROLE,
+      snapshot: c.var.ctx.snapshot?.() ?? null,
     }),
   )
   .get(R.config.path, R.config.guard, (c) =>
