@@ -174,6 +174,9 @@ describe.skipIf(!NGINX)('a writer, two readers and nginx', () => {
       expect(new Set(tags).size, `${path}: ${tags.join(' ')}`).toBe(1);
     }
     expect(await kpiValue(cluster.url)).toBe(before + PUSHED);
+    console.log(
+      `cluster: ${clients.ok} answers, ${clients.failures.length} failed; push visible on the readers after ${seen.join(' and ')} ms`,
+    );
   }, 120_000);
 
   it('a rolling restart of the readers (SIGTERM, start, next) under polling: no failed request', async () => {
@@ -187,9 +190,10 @@ describe.skipIf(!NGINX)('a writer, two readers and nginx', () => {
     await clients.stop();
     expect(clients.failures.slice(0, 5), log.slice(-20).join('\n')).toEqual([]);
     expect(clients.ok).toBeGreaterThan(500);
+    console.log(`rolling restart: ${clients.ok} answers, ${clients.failures.length} failed`);
   }, 120_000);
 
-  it('a session opened on the writer is known by every reader at once; signed out, refused within an interval', async () => {
+  it('sessions, audit lines and devices across readers: a new session known at once, an ended one refused within an interval, a reader’s refusal in the writer’s log', async () => {
     const ops = readFileSync(join(dir, 'run', 'ops.token'), 'utf8').trim();
     const created = await fetch(`${cluster.url}/api/admin/users`, {
       method: 'POST',
@@ -232,6 +236,36 @@ describe.skipIf(!NGINX)('a writer, two readers and nginx', () => {
         await sleep(50);
       }
     }
+    // A wall device asks a reader for what it may not read: the reader refuses, and the refusal and the device's
+    // contact land in the writer's log and device list (a reader writes nothing itself).
+    const dev = await fetch(`${cluster.url}/api/admin/devices`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ops}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Màn hình tầng 3', playlist: 'slides=overview' }),
+    });
+    expect(dev.status, await dev.clone().text()).toBe(201);
+    const device = (await dev.json()) as { id: string; token: string };
+    await sleep(INTERVAL_MS + SLACK_MS); // the device is in the readers' snapshot
+    const refused = await fetch(`${cluster.readers[1].url}/api/admin/users`, {
+      headers: { Authorization: `Bearer ${device.token}` },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-ioc-answered-by')).toBeNull(); // the reader answered it
+    const writerLog = async () =>
+      JSON.stringify(
+        await (
+          await fetch(`${cluster.writer.url}/api/admin/audit?action=access.denied`, {
+            headers: { Authorization: `Bearer ${ops}` },
+          })
+        ).json(),
+      );
+    for (let i = 0; i < 40 && !(await writerLog()).includes('Màn hình tầng 3'); i++) await sleep(50);
+    expect(await writerLog()).toContain('device:Màn hình tầng 3');
+    const { devices } = (await (
+      await fetch(`${cluster.writer.url}/api/admin/devices`, { headers: { Authorization: `Bearer ${ops}` } })
+    ).json()) as { devices: { id: string; lastSeenAt: string | null }[] };
+    expect(devices.find((d) => d.id === device.id)?.lastSeenAt).toBeTruthy();
+
     // The writer's audit log holds the sign-in made through nginx.
     const audit = await fetch(`${cluster.writer.url}/api/admin/audit?action=auth.login`, {
       headers: { Authorization: `Bearer ${ops}` },
