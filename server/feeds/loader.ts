@@ -268,29 +268,43 @@ async function mappedCount(tx: Tx): Promise<number> {
   )[0].n;
 }
 
-/** Valid, newest-per-id records replace stored ones unless the stored version is newer. */
+/**
+ * Valid, newest-per-id records replace stored ones unless the stored version is newer. The common delivery — no
+ * faults, every id once, ids not stored yet — goes from `parsed` to the feed table in one INSERT: the faults'
+ * anti-join, the newest-per-id window, the stale filter and the delete of replaced versions each run only when
+ * there is something for them to do (the window alone was 38–48 % of a year's load).
+ */
 async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
   const spec = FEEDS[feed];
   const cols = spec.fields.map((f) => f.name);
   const extra = feed === 'reports' ? periodBoundsSql('p.period') : undefined;
-  // Newest version per id within the delivery; a later line wins a tie (the last state in the file).
-  await tx.run(`CREATE TEMP TABLE ups AS
-    SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code
-    WHERE p.rec NOT IN (SELECT rec FROM bad)
-    QUALIFY row_number() OVER (PARTITION BY p.id ORDER BY p.updated_at DESC NULLS LAST, p.rec DESC) = 1`);
+  const [facts] = await tx.query<{ faults: number; dups: number }>(
+    `SELECT (SELECT count(*) FROM bad) AS faults, count(*) - count(DISTINCT id) AS dups FROM parsed`,
+  );
+  const valid = facts.faults > 0 ? 'p.rec NOT IN (SELECT rec FROM bad)' : 'true';
+  const source = `parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code WHERE ${valid}`;
+  if (facts.dups > 0)
+    // Newest version per id within the delivery; a later line wins a tie (the last state in the file).
+    await tx.run(`CREATE TEMP TABLE cand AS SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM ${source}
+      QUALIFY row_number() OVER (PARTITION BY p.id ORDER BY p.updated_at DESC NULLS LAST, p.rec DESC) = 1`);
+  else
+    await tx.run(`CREATE TEMP VIEW cand AS SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM ${source}`);
   // The incoming ids already stored, once (one join with the feed table): whether the stored version is newer.
   await tx.run(`CREATE TEMP TABLE known AS
     SELECT c.id,
       coalesce(t.updated_at > c.updated_at, false) OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL) AS newer
-    FROM ups c JOIN ${feed} t ON t.id = c.id`);
+    FROM cand c JOIN ${feed} t ON t.id = c.id`);
+  const [k] = await tx.query<{ newer: number; replaced: number }>(
+    'SELECT count(*) FILTER (WHERE newer) AS newer, count(*) FILTER (WHERE NOT newer) AS replaced FROM known',
+  );
   // A stored version that is newer wins: the candidate is stale.
-  await tx.run(`DELETE FROM ups WHERE id IN (SELECT id FROM known WHERE newer)`);
-  const valid = (
-    await tx.query<{ n: number }>('SELECT count(*) AS n FROM parsed WHERE rec NOT IN (SELECT rec FROM bad)')
-  )[0].n;
+  await tx.run(
+    `CREATE TEMP VIEW ups AS SELECT * FROM cand${k.newer > 0 ? ' WHERE id NOT IN (SELECT id FROM known WHERE newer)' : ''}`,
+  );
+  const validCount = (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM parsed p WHERE ${valid}`))[0]
+    .n;
   // Replaced versions go; a delivery of new ids only (the common case: a day's new records) skips this scan.
-  const replaced = (await tx.query<{ n: number }>('SELECT count(*) AS n FROM known WHERE NOT newer'))[0].n;
-  if (replaced > 0) await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM known WHERE NOT newer)`);
+  if (k.replaced > 0) await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM known WHERE NOT newer)`);
   const select = spec.fields.map((f) =>
     f.name === 'unit_code' ? 'p.unit_code_resolved' : `CAST(p."${f.name}" AS ${storageType(f.type)})`,
   );
@@ -309,9 +323,10 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number) {
     `INSERT INTO ${feed} (${names.map((n) => `"${n}"`).join(', ')}) SELECT ${select.join(', ')} FROM ups p`,
   );
   const r = await tx.query<{ accepted: number; maxAt: string | null }>(
-    `SELECT count(*) AS accepted, CAST(max("${spec.eventTime}") AS VARCHAR) AS "maxAt" FROM ups`,
+    `SELECT count(*) AS accepted, CAST(max("${spec.eventTime}") AS VARCHAR) AS "maxAt" FROM ${feed}
+     WHERE delivery_id = ${Number(deliveryId)}`,
   );
-  return { accepted: r[0].accepted, stale: valid - r[0].accepted, maxEventAt: r[0].maxAt };
+  return { accepted: r[0].accepted, stale: validCount - r[0].accepted, maxEventAt: r[0].maxAt };
 }
 
 /** Thrown inside the transaction when an identical delivery committed first: nothing is written. */

@@ -57,6 +57,12 @@ const nfcSql = (x: string) =>
   `CASE WHEN regexp_matches(${x}, '[\\x{0300}-\\x{036F}]') THEN nfc_normalize(${x}) ELSE ${x} END`;
 
 /**
+ * DuckDB's trim() removes spaces at either end; most values have none, and a LIKE on both ends is 2,5× cheaper
+ * than trimming every value of a million-row delivery (108 against 268 ms for a year's document subjects).
+ */
+const trimSql = (x: string) => `CASE WHEN ${x} LIKE ' %' OR ${x} LIKE '% ' THEN trim(${x}) ELSE ${x} END`;
+
+/**
  * Stage a file: read it with DuckDB's own reader, check the columns, parse every field in SQL and list
  * every fault. Throws DeliveryError when the delivery as a whole is unusable.
  */
@@ -72,9 +78,18 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
         store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')`);
       columns = await describe(tx);
     } else if (src.format === 'parquet') {
-      await tx.run(
-        `CREATE TEMP TABLE stg AS SELECT row_number() OVER () AS rec, * FROM read_parquet(${path})`,
-      );
+      // Read once, by the parse below (a view, not a copy); a record's number is its row in the file. A file whose
+      // own columns collide with those names is copied as before.
+      const names = (
+        await tx.query<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${path})`)
+      ).map((r) => r.column_name.toLowerCase());
+      if (names.includes('file_row_number') || names.includes('rec'))
+        await tx.run(
+          `CREATE TEMP TABLE stg AS SELECT row_number() OVER () AS rec, * FROM read_parquet(${path})`,
+        );
+      else
+        await tx.run(`CREATE TEMP VIEW stg AS SELECT file_row_number + 1 AS rec, * EXCLUDE (file_row_number)
+          FROM read_parquet(${path}, file_row_number = true)`);
       columns = await describe(tx);
     } else if (src.format === 'ndjson') {
       // Line by line, so that a line that is not a JSON object is one rejected record (its line number and why)
@@ -122,9 +137,12 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
   const known = new Set(fields.map((f) => f.name));
   const ignoredColumns = columns.map((c) => c.name).filter((n) => !known.has(keyOf(n)) && keyOf(n) !== 'rec');
 
-  // Inner select: raw text (or the native typed value) per field; outer select: the parsed value.
+  // Inner select: raw text (or the native typed value) per field; outer select: the parsed value. A typed column
+  // whose value is already the field's (Parquet's timestamps, booleans, dates) is kept once, not as raw and parsed.
   const inner: string[] = ['stg.rec'];
   const outer: string[] = ['rec'];
+  /** Fields whose raw value is their parsed value (one column in `parsed`, under the field's name). */
+  const same = new Set<string>();
   for (const f of fields) {
     const col = byKey.get(f.name);
     const r = `r_${f.name}`;
@@ -136,27 +154,36 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
       inner.push(`${col.expr} AS ${r}`);
       parsed = f.type.kind === 'vnd' ? `CASE WHEN ${r} >= 0 THEN CAST(${r} AS BIGINT) END` : r;
       if (f.type.kind === 'number') parsed = `CAST(${r} AS DOUBLE)`;
+      if (parsed === r && !f.default && f.name !== 'id') same.add(f.name);
     } else if (col.type === 'TIMESTAMP' && f.type.kind === 'timestamp') {
       // A zone-less timestamp column is local time, as in the text forms.
       inner.push(`${col.expr} AS ${r}`);
       parsed = fromVnLocalSql(r);
     } else {
-      inner.push(`nullif(trim(${nfcSql(`CAST(${col.expr} AS VARCHAR)`)}), '') AS ${r}`);
+      inner.push(`nullif(${trimSql(nfcSql(`CAST(${col.expr} AS VARCHAR)`))}, '') AS ${r}`);
       parsed = parseSql(f.type, r);
     }
-    outer.push(
-      r,
-      f.default ? `coalesce(${parsed}, ${f.default}) AS ${ident(f.name)}` : `${parsed} AS ${ident(f.name)}`,
-    );
+    if (same.has(f.name)) outer.push(`${r} AS ${ident(f.name)}`);
+    else
+      outer.push(
+        r,
+        f.default ? `coalesce(${parsed}, ${f.default}) AS ${ident(f.name)}` : `${parsed} AS ${ident(f.name)}`,
+      );
   }
-  await tx.run(
-    `CREATE TEMP TABLE parsed AS SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM stg)`,
-  );
+  try {
+    await tx.run(
+      `CREATE TEMP TABLE parsed AS SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM stg)`,
+    );
+  } catch (e) {
+    // A Parquet file is read here for the first time past its metadata: a broken data page shows now.
+    if (src.format === 'parquet') throw new DeliveryError(`unreadable PARQUET: ${firstLine(e)}`, 400);
+    throw e;
+  }
 
   // One row per fault: missing required value, unparseable value, timestamp too far in the future.
   const faults: string[] = [];
   for (const f of fields) {
-    const r = `r_${f.name}`;
+    const r = same.has(f.name) ? ident(f.name) : `r_${f.name}`;
     const raw = `CAST(${r} AS VARCHAR)`;
     if (f.required) {
       faults.push(`SELECT rec, ${lit(f.name)}, NULL, 'missing value' FROM parsed WHERE ${r} IS NULL`);
@@ -164,9 +191,10 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
     if (byKey.has(f.name)) {
       const reason =
         f.type.kind === 'code' ? `${lit(`unknown ${f.name} `)} || ${raw}` : lit(invalidReason(f));
-      faults.push(
-        `SELECT rec, ${lit(f.name)}, ${raw}, ${reason} FROM parsed WHERE ${r} IS NOT NULL AND ${ident(f.name)} IS NULL`,
-      );
+      if (!same.has(f.name))
+        faults.push(
+          `SELECT rec, ${lit(f.name)}, ${raw}, ${reason} FROM parsed WHERE ${r} IS NOT NULL AND ${ident(f.name)} IS NULL`,
+        );
       if (f.type.kind === 'timestamp' && !f.planned) {
         faults.push(`SELECT rec, ${lit(f.name)}, ${raw}, 'more than one day in the future' FROM parsed
           WHERE ${ident(f.name)} > now() + INTERVAL 1 DAY`);

@@ -279,4 +279,35 @@ describe('formats', () => {
     expect(r).toMatchObject({ accepted: 10, rejected: 0 });
     expect(await count('SELECT count(*) AS n FROM documents WHERE is_task AND digitally_signed')).toBe(4); // i = 0, 3, 6, 9
   });
+
+  it('Parquet read once with its row numbers: a bad record by its row, an id twice (the newer wins), a typed NULL where a value is required', async () => {
+    const path = deliveryFile('documents', 'dup.parquet', '');
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    await c.run(`SET TimeZone = 'UTC'`);
+    // Rows 1–6: Q0, Q1, Q2 (agency unknown), Q1 again updated later, Q4 without its time, Q5.
+    await c.run(`COPY (SELECT * FROM (VALUES
+        ('Q0', 'in', 'SNV', TIMESTAMPTZ '2021-02-01 02:00:00+00', TIMESTAMPTZ '2021-02-01 02:00:00+00', 'a'),
+        ('Q1', 'in', 'SNV', TIMESTAMPTZ '2021-02-01 03:00:00+00', TIMESTAMPTZ '2021-02-01 03:00:00+00', 'old'),
+        ('Q2', 'out', 'NOPE', TIMESTAMPTZ '2021-02-01 04:00:00+00', TIMESTAMPTZ '2021-02-01 04:00:00+00', 'b'),
+        ('Q1', 'in', 'SNV', TIMESTAMPTZ '2021-02-01 03:00:00+00', TIMESTAMPTZ '2021-02-02 03:00:00+00', 'new'),
+        ('Q4', 'in', 'SNV', NULL, NULL, 'c'),
+        ('Q5', 'out', 'STP', TIMESTAMPTZ '2021-02-01 05:00:00+00', TIMESTAMPTZ '2021-02-01 05:00:00+00', 'd')
+      ) t(id, direction, agency_code, "at", updated_at, subject), (SELECT true AS digitally_signed)) TO '${path}' (FORMAT parquet)`);
+    c.closeSync();
+    const r = await loadDelivery(db, {
+      feed: 'documents',
+      path,
+      name: 'dup.parquet',
+      format: 'parquet',
+      source: 'test',
+    });
+    expect(r).toMatchObject({ records: 6, accepted: 3, rejected: 2, stale: 1 });
+    expect(r.errors.map((e) => [e.record, e.field, e.reason])).toEqual([
+      [3, 'agency_code', 'unknown agency_code NOPE'],
+      [5, 'at', 'missing value'],
+    ]);
+    const q1 = await db.query<{ subject: string }>(`SELECT subject FROM documents WHERE id = 'Q1'`);
+    expect(q1).toEqual([{ subject: 'new' }]);
+  });
 });
