@@ -21,6 +21,7 @@ import {
   ScopeError,
   subsystemInScope,
 } from './engine.ts';
+import { historyNote } from './history.ts';
 import { type IndexScore, index766 } from './index766.ts';
 import { buckets, comparisons, type Grain, localEndExclusive, type Range } from './period.ts';
 import type { Registry } from './registry.ts';
@@ -188,7 +189,7 @@ export async function getKpi(
     `kpi:${id}:${minute()}:${key}`,
     async () => {
       const cmp = comparisons(range);
-      const [{ cells, target }, feeds] = await Promise.all([
+      const [{ cells, target }, feeds, history] = await Promise.all([
         cache.get(
           ctx.db,
           `cells:${id}:${key}`,
@@ -203,6 +204,13 @@ export async function getKpi(
           readsFeeds(kpi),
         ),
         feedStatus(ctx),
+        // Reference data only (the base version): a reform of units between last year's period and this one.
+        cache.get(
+          ctx.db,
+          `history:${key}`,
+          () => historyNote(ctx.db, filters, cmp.samePeriodLastYear.from, range),
+          [],
+        ),
       ]);
       const myFeeds = feeds.filter((f) => kpi.feeds.includes(f.feed));
       const pv = (k: (typeof BRANCH_NAMES)[number]): PeriodValue => {
@@ -251,6 +259,7 @@ export async function getKpi(
         asOf: kpi.kind === 'catalogue' ? null : newest && newest < end ? newest : newest ? end : null,
         stale: myFeeds.some((f) => f.stale),
         dimensions: kpiDimensions(kpi),
+        history,
         ...(kpi.kind === 'index' ? { index766: cells.find((c) => c.period === 'current')?.score } : {}),
       };
     },

@@ -86,6 +86,8 @@ export interface PeriodValue {
   denominator: number | null;
 }
 
+import type { HistoryNote } from './history.ts';
+
 export interface KpiAnswer {
   id: string;
   subsystem: string;
@@ -114,6 +116,8 @@ export interface KpiAnswer {
   stale: boolean;
   /** Breakdown and records are available by these. */
   dimensions: Dimension[];
+  /** A reform of units between the compared periods, and how the earlier one is counted (kpis/history.ts). */
+  history: HistoryNote | null;
   /** Overview only: filters of the page this KPI cannot take (its answer is without them; `filters` shows what applied). */
   ignoredFilters?: (keyof Filters)[];
 }

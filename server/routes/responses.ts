@@ -57,6 +57,17 @@ export const KpiAnswerSchema = z.object({
   asOf: z.string().nullable().describe('the earliest newest event among the feeds behind the KPI'),
   stale: z.boolean(),
   dimensions: z.array(z.enum(DIMENSIONS)),
+  history: z
+    .object({
+      reform: date,
+      view: z.enum(['current', 'then']),
+      formerUnits: z.number().int(),
+      formerLevel: z.enum(['province', 'district', 'commune']),
+    })
+    .nullable()
+    .describe(
+      'a reform of units between the compared periods: its first day, the view, and how many former units (of the asked unit’s level) the earlier period counts',
+    ),
   ignoredFilters: z.array(z.enum(FILTER_NAMES)).optional(),
   index766: z.unknown().optional(),
 }) satisfies z.ZodType<Omit<KpiAnswer, 'filters'>>;

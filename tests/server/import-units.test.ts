@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
+import { historyNote } from '../../server/kpis/history.ts';
 import { loadReference } from '../../server/reference/load.ts';
 import { openStore } from '../../server/store.ts';
 import { deliveryFile } from './helpers.ts';
@@ -117,5 +118,26 @@ describe.skipIf(!existsSync(SHARED))('import:units on the merged Phú Thọ', ()
       { id: 'Y0', unit_code: '04813' },
       { id: 'Y1', unit_code: '04792' },
     ]);
+  });
+
+  it('a comparison across 1/7/2025 says what last year was: 3 former provinces for the province, the former communes of a new one', async () => {
+    const q3 = { from: '2026-07-01', to: '2026-09-30' };
+    // Q3 2026 against Q3 2025: both under today's units (last year's period starts on the reform's first day).
+    expect(await historyNote(db, {}, '2025-07-01', q3)).toBeNull();
+    const q2 = { from: '2025-07-01', to: '2025-09-30' };
+    expect(await historyNote(db, {}, '2024-07-01', q2)).toEqual({
+      reform: '2025-07-01',
+      view: 'current',
+      formerUnits: 3,
+      formerLevel: 'province',
+    });
+    // Phường Tân Hoà (04792 from 1/7/2025): the former Phường Tân Hòa, Xã Yên Mông and the others of the crosswalk.
+    const former = (
+      await db.query<{ n: number }>(`SELECT count(*) AS n FROM unit_successors WHERE new_code = '04792'`)
+    )[0].n;
+    expect(former).toBeGreaterThan(1);
+    expect(
+      (await historyNote(db, { unit: '04792', boundaries: 'then' }, '2024-07-01', q2))?.formerUnits,
+    ).toBe(former);
   });
 });

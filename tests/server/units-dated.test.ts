@@ -324,6 +324,29 @@ describe('two views of history: current (restated to today’s units) and then (
       expect((await getKpi(ctx, 'services.dossiers_received', Y24, { ...f, unit: '25' })).value).toBe(4);
   });
 
+  it('a comparison across the reform says so: Q3 2025 against Q3 2024 counts 2 former communes for 09001', async () => {
+    const Q3 = { from: '2025-07-01', to: '2025-09-30' };
+    const k = await getKpi(ctx, 'services.dossiers_received', Q3, { unit: '09001' });
+    // 08001 whole and 08003 in part made 09001 (new on 1/7/2025): last year's figure is theirs, restated.
+    expect(k.history).toEqual({
+      reform: '2025-07-01',
+      view: 'current',
+      formerUnits: 2,
+      formerLevel: 'commune',
+    });
+    expect(k.samePeriodLastYear.value).toBe(0); // P1 (April) and P2 (May) are outside Q3 2024
+    // The province existed before: itself, with no other province merged into it in this fixture.
+    const p = await getKpi(ctx, 'services.dossiers_received', Q3, { boundaries: 'then' });
+    expect(p.history).toEqual({
+      reform: '2025-07-01',
+      view: 'then',
+      formerUnits: 1,
+      formerLevel: 'province',
+    });
+    // 2024 against 2023: no reform between them.
+    expect((await getKpi(ctx, 'services.dossiers_received', Y24, {})).history).toBeNull();
+  });
+
   it('the view travels in the URL: /api/kpis/:id/breakdown?boundaries=then', async () => {
     const { fixtureApp } = await import('./helpers.ts');
     const { app } = await fixtureApp(db);

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { isOutOfScope } from '../lib/api.ts';
+import { historyLine } from '../lib/history.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { arrow, compareTone, statusKey } from '../lib/kpi.ts';
 import { type KpiDef, kpiOptions, type RangeFilters } from '../lib/queries.ts';
@@ -71,6 +72,11 @@ export function KpiCard({ def, filters, ignored = [], selected, onSelect, record
             <dt>{t('kpi.lastYear')}</dt>
             <dd>{fmt.kpi(k.samePeriodLastYear.value, def.unit, { compact: true })}</dd>
           </div>
+          {k.history && (
+            <p className="kpi-history small muted" data-testid="kpi-history">
+              {historyLine(t, fmt, k.history, k.samePeriodLastYear.to)}
+            </p>
+          )}
           <div>
             <dt>{t('kpi.previous')}</dt>
             <dd className={`tone-${compareTone(k.value, k.previousPeriod.value, k.direction)}`}>

@@ -5,6 +5,7 @@ import { lazy, Suspense, useMemo } from 'react';
 import { type ChartTheme, wallTheme } from '../charts/options.ts';
 import { type Alert, buildAlerts } from '../lib/alerts.ts';
 import type { ViewFilters } from '../lib/filters.ts';
+import { historyLine } from '../lib/history.ts';
 import { useViewport } from '../lib/hooks.ts';
 import { useI18n } from '../lib/i18n.ts';
 import {
@@ -148,8 +149,14 @@ function WallKpi({ k, def }: { k: SubsystemSummary['headline'][number]; def: Kpi
       </div>
       <div className="wall-kpi-facts">
         <Change change={k.change} points={k.changePoints} direction={k.direction} />
-        <span className="muted">
+        <span className="muted" title={historyLine(t, fmt, k.history, k.samePeriodLastYear.to) ?? undefined}>
           {t('kpi.lastYear')}: {fmt.kpi(k.samePeriodLastYear.value, k.unit, { compact: true })}
+          {k.history && (
+            <span data-testid="wall-history">
+              {' '}
+              ({historyLine(t, fmt, k.history, k.samePeriodLastYear.to, { head: false })})
+            </span>
+          )}
         </span>
         {k.target !== null && (
           <span className="muted">
