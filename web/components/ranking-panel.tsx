@@ -9,7 +9,10 @@ import { ErrorBoundary } from './error-boundary.tsx';
 import { ExportLinks } from './export-links.tsx';
 import { Change, ErrorNote, Loading, StatusDot } from './status.tsx';
 
-const RankingChart = lazy(() => import('../charts/ranking-chart.tsx'));
+const RankingChart = lazy(() =>
+  // Desk charts have tooltips; the wall's do not (web/charts/interactive.ts).
+  import('../charts/interactive.ts').then(() => import('../charts/ranking-chart.tsx')),
+);
 
 export interface RankingPanelProps {
   def: KpiDef;

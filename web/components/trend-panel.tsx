@@ -9,7 +9,10 @@ import { ErrorBoundary } from './error-boundary.tsx';
 import { ExportLinks } from './export-links.tsx';
 import { ErrorNote, Loading } from './status.tsx';
 
-const TrendChart = lazy(() => import('../charts/trend-chart.tsx'));
+const TrendChart = lazy(() =>
+  // Desk charts have tooltips; the wall's do not (web/charts/interactive.ts).
+  import('../charts/interactive.ts').then(() => import('../charts/trend-chart.tsx')),
+);
 
 export interface TrendPanelProps {
   def: KpiDef;
