@@ -147,7 +147,7 @@ async function compute(
     ${f.where.length ? `WHERE ${f.where.join(' AND ')}` : ''}
     GROUP BY ALL`);
   const raw = await ctx.db.query<OneStopCounts & { key: string | null }>(sql, params);
-  const names = await labelsOf(ctx, by);
+  const names = await labelsOf(ctx, by, filters.boundaries);
   const rows: OneStopRow[] = raw
     .map((r) => ({
       ...r,

@@ -286,10 +286,18 @@ export const OUTSIDE_LABEL: Partial<Record<Dimension, string>> = {
 };
 
 /** Label of each key: unit, agency, procedure and indicator names; sectors and dates are their own label. */
-export async function labelsOf(ctx: KpiContext, by: Dimension): Promise<Map<string, string>> {
+export async function labelsOf(
+  ctx: KpiContext,
+  by: Dimension,
+  view: Filters['boundaries'] = 'current',
+): Promise<Map<string, string>> {
   const sql: Partial<Record<Dimension, string>> = {
     province: 'SELECT code AS k, name AS v FROM units',
-    district: 'SELECT code AS k, name AS v FROM units',
+    // Today's view of an ended district is the area of today's communes it became: "Khu vực Huyện X (cũ)".
+    district:
+      view === 'then'
+        ? 'SELECT code AS k, name AS v FROM units'
+        : `SELECT code AS k, CASE WHEN valid_to IS NULL THEN name ELSE 'Khu vực ' || name || ' (cũ)' END AS v FROM units`,
     commune: 'SELECT code AS k, name AS v FROM units',
     agency: 'SELECT code AS k, name AS v FROM agencies',
     procedure: 'SELECT code AS k, name AS v FROM procedures',
@@ -299,7 +307,7 @@ export async function labelsOf(ctx: KpiContext, by: Dimension): Promise<Map<stri
   if (!q) return new Map();
   return cache.get(
     ctx.db,
-    `labels:${by}`,
+    `labels:${by}:${view === 'then' && by === 'district' ? 'then' : 'current'}`,
     async () => new Map((await ctx.db.query<{ k: string; v: string }>(q)).map((r) => [r.k, r.v])),
     [],
   );
@@ -313,10 +321,14 @@ async function unitKeys(ctx: KpiContext, by: Dimension, filters: Filters, range:
   const day = filters.boundaries === 'then' ? range.to : todayLocal();
   return (
     await ctx.db.query<{ code: string }>(
-      `SELECT p.code FROM unit_paths p JOIN units u USING (code)
-       WHERE p.level = $lvl AND ($u IS NULL OR $u IN (p.province_code, p.district_code, p.commune_code))
-         AND ${inForceSql('u', 'CAST($d AS DATE)')}
-       ORDER BY p.code`,
+      // By district, also the former districts whose areas today's communes are (unit_paths: khu vực huyện cũ).
+      `SELECT DISTINCT code FROM (
+         SELECT CASE WHEN p.level = $lvl THEN p.code ELSE p.district_code END AS code
+         FROM unit_paths p JOIN units u USING (code)
+         WHERE (p.level = $lvl OR ($lvl = 'district' AND p.level = 'commune' AND p.district_code IS NOT NULL))
+           AND ($u IS NULL OR $u IN (p.province_code, p.district_code, p.commune_code))
+           AND ${inForceSql('u', 'CAST($d AS DATE)')})
+       ORDER BY code`,
       { lvl: by, u: filters.unit ?? null, d: day },
     )
   ).map((r) => r.code);
@@ -383,7 +395,7 @@ export async function getBreakdown(
           filters,
           by,
         );
-        const names = await labelsOf(ctx, by);
+        const names = await labelsOf(ctx, by, filters.boundaries);
         let keys = [...new Set(cells.filter((c) => c.period === 'cur').map((c) => c.key))];
         if (by === 'district' || by === 'commune')
           keys = [...new Set([...(await unitKeys(ctx, by, filters, range)), ...keys])];

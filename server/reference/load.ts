@@ -344,6 +344,17 @@ async function rebuildRestate(tx: Tx): Promise<void> {
       SELECT r.code, s.new_code, r.w * s.weight, r.depth + 1
       FROM r JOIN unit_successors s ON s.old_code = r.cur WHERE r.depth < 20)
     SELECT code, cur, sum(w) FROM r WHERE cur NOT IN (SELECT old_code FROM unit_successors) GROUP BY code, cur`);
+  // Khu vực huyện cũ: a commune of today in no district (districts ended on 1/7/2025) keeps, as its district in
+  // unit_paths, the former district most of it came from (by the former communes' shares; ties by code). A filter
+  // or breakdown by district then groups today's communes into the former districts' areas, in both views.
+  await tx.run(`UPDATE unit_paths SET district_code = a.district FROM (
+      SELECT current_code AS code, district FROM (
+        SELECT rs.current_code, op.district_code AS district, sum(rs.weight) AS w
+        FROM unit_restate rs JOIN unit_paths op ON op.code = rs.code
+        WHERE rs.code <> rs.current_code AND op.level = 'commune' AND op.district_code IS NOT NULL
+        GROUP BY ALL)
+      QUALIFY row_number() OVER (PARTITION BY current_code ORDER BY w DESC, district) = 1) a
+    WHERE unit_paths.code = a.code AND unit_paths.level = 'commune' AND unit_paths.district_code IS NULL`);
 }
 
 async function checkUnitTree(tx: Tx): Promise<void> {

@@ -120,6 +120,22 @@ describe.skipIf(!existsSync(SHARED))('import:units on the merged Phú Thọ', ()
     ]);
   });
 
+  it('each of the 148 communes belongs to a former district’s area (khu vực huyện cũ): 32 areas', async () => {
+    const [r] = await db.query<{ without: number; areas: number; communes: number }>(
+      `SELECT count(*) FILTER (WHERE p.district_code IS NULL) AS without, count(DISTINCT p.district_code) AS areas,
+         count(*) AS communes
+       FROM unit_paths p JOIN units u USING (code) WHERE p.level = 'commune' AND u.valid_from = DATE '2025-07-01'`,
+    );
+    expect(r).toEqual({ without: 0, areas: 32, communes: 148 });
+    // Every former district (13 + 9 + 10) is the area of at least two of today's communes.
+    const [d] = await db.query<{ districts: number; empty: number }>(
+      `SELECT count(*) AS districts, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM unit_paths c JOIN units n USING (code)
+         WHERE c.district_code = u.code AND n.valid_from = DATE '2025-07-01')) AS empty
+       FROM units u WHERE u.level = 'district'`,
+    );
+    expect(d).toEqual({ districts: 32, empty: 0 });
+  });
+
   it('a comparison across 1/7/2025 says what last year was: 3 former provinces for the province, the former communes of a new one', async () => {
     const q3 = { from: '2026-07-01', to: '2026-09-30' };
     // Q3 2026 against Q3 2025: both under today's units (last year's period starts on the reform's first day).

@@ -324,6 +324,25 @@ describe('two views of history: current (restated to today’s units) and then (
       expect((await getKpi(ctx, 'services.dossiers_received', Y24, { ...f, unit: '25' })).value).toBe(4);
   });
 
+  it('khu vực huyện cũ: today’s communes group into the former district they came from, in both views', async () => {
+    // 09001 and 09002 were made of communes of 227 (Việt Trì): both are its area today.
+    const cur = await getBreakdown(ctx, 'services.dossiers_received', Y24, {}, 'district');
+    expect(cur.rows.map((r) => [r.key, r.label, r.value])).toEqual([
+      ['227', 'Khu vực Thành phố Việt Trì (cũ)', 3],
+    ]);
+    expect(cur.outside?.value).toBe(1);
+    const then = await getBreakdown(
+      ctx,
+      'services.dossiers_received',
+      Y24,
+      { boundaries: 'then' },
+      'district',
+    );
+    expect(then.rows.map((r) => [r.key, r.label, r.value])).toEqual([['227', 'Thành phố Việt Trì', 3]]);
+    // A filter on the former district takes today's communes of its area.
+    expect((await getKpi(ctx, 'services.dossiers_received', Y24, { unit: '227' })).value).toBe(3);
+  });
+
   it('a comparison across the reform says so: Q3 2025 against Q3 2024 counts 2 former communes for 09001', async () => {
     const Q3 = { from: '2025-07-01', to: '2025-09-30' };
     const k = await getKpi(ctx, 'services.dossiers_received', Q3, { unit: '09001' });

@@ -1,4 +1,6 @@
 // The unit hierarchy (province › district › commune) from /api/units, for breadcrumbs, map levels and labels.
+// Units have dates: after 1 July 2025 the province's communes have no district, and the drill follows the view.
+import { todayLocal } from '../../common/vn-time.ts';
 import type { GeoLevel } from './queries.ts';
 
 export interface UnitLike {
@@ -6,7 +8,13 @@ export interface UnitLike {
   name: string;
   level: string;
   parentCode: string | null;
+  validFrom?: string | null;
+  validTo?: string | null;
 }
+
+/** In force on a day (YYYY-MM-DD): begun, and not ended before it. */
+export const inForceOn = (u: UnitLike, day: string) =>
+  (!u.validFrom || u.validFrom <= day) && (!u.validTo || u.validTo >= day);
 
 export interface UnitIndex<U extends UnitLike = UnitLike> {
   byCode: Map<string, U>;
@@ -23,7 +31,10 @@ export function indexUnits<U extends UnitLike>(units: U[] | undefined): UnitInde
     byCode.set(u.code, u);
     if (u.parentCode) kids.set(u.parentCode, [...(kids.get(u.parentCode) ?? []), u]);
   }
-  const province = (units ?? []).find((u) => u.level === 'province');
+  // The province of today (former provinces merged into it are units too, with their last day).
+  const province =
+    (units ?? []).find((u) => u.level === 'province' && !u.validTo) ??
+    (units ?? []).find((u) => u.level === 'province');
   return {
     byCode,
     province,
@@ -55,12 +66,24 @@ export interface DrillLevel {
 
 /**
  * What the map and the ranking show for a unit filter: the province's districts, a district's communes, or a
- * commune among its siblings.
+ * commune among its siblings. Which units: today's (the current view), or those in force at the period's end
+ * (`view: 'then'`): a province without districts then (from 1 July 2025) drills straight to its communes —
+ * Tỉnh › Xã/Phường; before it, as they were, Tỉnh › Huyện › Xã. A former district (today's "khu vực huyện cũ")
+ * still shows the communes of its area.
  */
-export function drillLevel(index: UnitIndex, unit: string | undefined): DrillLevel {
+export function drillLevel(
+  index: UnitIndex,
+  unit: string | undefined,
+  at: { view?: 'then'; to?: string } = {},
+): DrillLevel {
   const u = unit ? index.byCode.get(unit) : undefined;
-  if (!u || u.level === 'province')
-    return { level: 'district', parent: index.province?.code, selected: undefined };
+  const day = at.view === 'then' && at.to ? at.to : todayLocal();
+  if (!u || u.level === 'province') {
+    const districts = index
+      .children(index.province?.code)
+      .some((c) => c.level === 'district' && inForceOn(c, day));
+    return { level: districts ? 'district' : 'commune', parent: index.province?.code, selected: undefined };
+  }
   if (u.level === 'district') return { level: 'commune', parent: u.code, selected: undefined };
   return { level: 'commune', parent: u.parentCode ?? undefined, selected: u.code };
 }

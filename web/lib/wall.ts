@@ -51,7 +51,7 @@ export function slideTrends(
 
 /** The ranking/map filters of a slide: the parent of the units shown (none for the province's districts). */
 export function unitView(index: UnitIndex, filters: Slide['filters']) {
-  const drill = drillLevel(index, filters.unit);
+  const drill = drillLevel(index, filters.unit, { view: filters.boundaries, to: filters.to });
   return {
     drill,
     filters: { ...filters, unit: drill.parent === index.province?.code ? undefined : drill.parent },

@@ -32,7 +32,7 @@ export default function OverviewPage() {
   const registry = useQuery(registryOptions());
   const units = useQuery(unitsOptions());
   const index = useMemo(() => indexUnits(units.data?.units), [units.data]);
-  const drill = drillLevel(index, filters.unit);
+  const drill = drillLevel(index, filters.unit, { view: filters.boundaries, to: filters.to });
 
   // Headline KPIs that can be mapped by unit, for the map's selector.
   const mappable = useMemo(() => {

@@ -80,7 +80,7 @@ export default function SubsystemPage() {
   const i766By =
     (['agency', 'district', 'commune'] as const).find((b) => b === params.get('i766')) ?? 'agency';
 
-  const drill = drillLevel(index, filters.unit);
+  const drill = drillLevel(index, filters.unit, { view: filters.boundaries, to: filters.to });
   // The selected KPI's panels use the filters it can take (its card says which it ignores).
   const selFilters = selected ? kpiFilters(selected, filters).filters : filters;
   const rankFilters = {
