@@ -264,7 +264,9 @@ export class Postgres {
       columns[t] = rows.map((r) => r.column_name);
     }
     let loadS: number | null = prior?.loadS ?? null;
-    const cached = prior?.signature === opts.signature;
+    // The dataset and the tables as the store defines them now: a migration that adds a table or a column reloads.
+    const signature = JSON.stringify([opts.signature, types]);
+    const cached = prior?.signature === signature;
     if (!cached) {
       const t0 = performance.now();
       await admin.query('DROP DATABASE IF EXISTS ioc');
@@ -315,7 +317,7 @@ export class Postgres {
         rmSync(csvDir, { recursive: true, force: true });
       }
       loadS = (performance.now() - t0) / 1000;
-      writeFileSync(marker, JSON.stringify({ signature: opts.signature, loadS }));
+      writeFileSync(marker, JSON.stringify({ signature, loadS }));
     }
     await admin.end();
     const client = await connect('ioc');
