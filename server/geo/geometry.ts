@@ -42,6 +42,9 @@ export interface UnitRow {
   parentCode: string | null;
   lat: number | null;
   lon: number | null;
+  /** In force from / until (YYYY-MM-DD; null: from the beginning / still). */
+  validFrom?: string | null;
+  validTo?: string | null;
 }
 
 /** The polygons of any GeoJSON geometry (points and lines have none). */

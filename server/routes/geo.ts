@@ -15,6 +15,8 @@ export const GeoUnitsQuery = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'expected a unit code')
     .optional(),
+  /** The units in force on this day (as they were); default today's. */
+  at: z.iso.date().optional(),
 });
 
 const units = route({

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
+import { getUnitFeatures } from '../../server/geo/features.ts';
+import { importBoundaries } from '../../server/geo/import.ts';
 import { historyNote } from '../../server/kpis/history.ts';
 import { loadReference } from '../../server/reference/load.ts';
 import { openStore } from '../../server/store.ts';
@@ -155,5 +157,20 @@ describe.skipIf(!existsSync(SHARED))('import:units on the merged Phú Thọ', ()
     expect(
       (await historyNote(db, { unit: '04792', boundaries: 'then' }, '2024-07-01', q2))?.formerUnits,
     ).toBe(former);
+  });
+
+  it('the map: today’s 148 real communes; as they were in 2024, the 32 former districts dissolved from them (approximate)', async () => {
+    await importBoundaries(db, join(SHARED, 'phutho-communes-2025.geojson'), { level: 'commune' });
+    const today = await getUnitFeatures(db, { level: 'commune' });
+    expect(today?.features.length).toBe(148);
+    expect(today?.features.filter((f) => f.properties.demo).length).toBe(0);
+    // 2024, as they were: the former province's districts and those of the two provinces merged into it.
+    const then = await getUnitFeatures(db, { level: 'district', parent: '25', at: '2024-12-31' });
+    expect(then?.features.length).toBe(32);
+    expect(then?.features.every((f) => f.properties.demo)).toBe(true);
+    // A former district's area today: its communes (Việt Trì, 227).
+    const area = await getUnitFeatures(db, { level: 'commune', parent: '227' });
+    expect(area?.features.length).toBeGreaterThan(0);
+    expect(area?.features.every((f) => !f.properties.demo)).toBe(true);
   });
 });

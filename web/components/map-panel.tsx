@@ -20,6 +20,8 @@ export interface MapPanelProps {
   level: GeoLevel;
   /** Parent unit code: the districts of the province, or the communes of a district. */
   parent?: string;
+  /** The units as they were on this day (the view as they were: the period's end); default today's. */
+  at?: string;
   rows: { key: string | null; value: number | null }[] | undefined;
   unit: KpiUnit;
   legendTitle: string;
@@ -36,6 +38,7 @@ export interface MapPanelProps {
 export function MapPanel({
   level,
   parent,
+  at,
   rows,
   unit,
   legendTitle,
@@ -48,7 +51,7 @@ export function MapPanel({
   target,
 }: MapPanelProps) {
   const { t, fmt } = useI18n();
-  const geo = useQuery(geoUnitsOptions(level, parent));
+  const geo = useQuery(geoUnitsOptions(level, parent, at));
   const config = useQuery(configOptions());
   const values = useMemo(() => {
     const m = new Map<string, number | null>();

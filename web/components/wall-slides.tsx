@@ -108,6 +108,7 @@ export function OverviewSlide({
             <MapPanel
               level={drill.level}
               parent={drill.parent}
+              at={filters.boundaries === 'then' ? filters.to : undefined}
               rows={rows.data?.rows}
               unit={def.unit}
               direction={def.direction}
@@ -254,6 +255,7 @@ export function SubsystemSlide({ summary, registry, units, filters, alarmKpi }: 
                 <MapPanel
                   level={drill.level}
                   parent={drill.parent}
+                  at={filters.boundaries === 'then' ? filters.to : undefined}
                   rows={byUnit.data?.rows}
                   unit={focus.unit}
                   direction={focus.direction}

@@ -183,10 +183,15 @@ export const feedsOptions = (live?: boolean) =>
   });
 
 /** Unit shapes from our own API (offline by default); they change only when boundaries are imported. */
-export const geoUnitsOptions = (level: GeoLevel, parent?: string) =>
+export const geoUnitsOptions = (level: GeoLevel, parent?: string, at?: string) =>
   queryOptions({
-    queryKey: ['geo', level, parent ?? null],
-    queryFn: () => ok(client.api.geo.units.$get({ query: parent ? { level, parent } : { level } })),
+    queryKey: ['geo', level, parent ?? null, at ?? null],
+    queryFn: () =>
+      ok(
+        client.api.geo.units.$get({
+          query: { level, ...(parent ? { parent } : {}), ...(at ? { at } : {}) },
+        }),
+      ),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 60 * 60_000,
   });

@@ -73,6 +73,47 @@ function FitToFeatures({ features }: { features: FeatureCollection }) {
   return null;
 }
 
+/**
+ * Labels that do not fit are hidden, largest units first kept: 148 communes in a desk panel would otherwise print
+ * over each other (their names stay in the hover line and the ranking). Re-run when the view moves or resizes, so
+ * zooming in brings the hidden ones back.
+ */
+function DeclutterLabels({ features }: { features: FeatureCollection }) {
+  const map = useMap();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new features bring new labels to sort out
+  useEffect(() => {
+    let frame = 0;
+    const run = () => {
+      const els = [...map.getContainer().querySelectorAll<HTMLElement>('.ioc-map__label')];
+      for (const e of els) e.style.visibility = '';
+      const kept: DOMRect[] = [];
+      const bySize = els
+        .map((e) => ({ e, size: Number(e.dataset.size ?? 0) }))
+        .sort((a, b) => b.size - a.size);
+      for (const { e } of bySize) {
+        const r = e.getBoundingClientRect();
+        const hit = kept.some(
+          (k) => r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top,
+        );
+        if (hit) e.style.visibility = 'hidden';
+        else kept.push(r);
+      }
+    };
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(run);
+    };
+    map.on('zoomend moveend resize', later);
+    const timer = setTimeout(later, 50);
+    return () => {
+      map.off('zoomend moveend resize', later);
+      clearTimeout(timer);
+      cancelAnimationFrame(frame);
+    };
+  }, [map, features]);
+  return null;
+}
+
 export function ProvinceMap({
   features,
   values,
@@ -147,6 +188,14 @@ export function ProvinceMap({
         className: 'ioc-map__label',
         interactive: false,
       });
+      // The unit's extent (in squared degrees): bigger units keep their label when labels collide.
+      const b = boundsOf({ type: 'FeatureCollection', features: [f] });
+      const size = b ? (b[1][0] - b[0][0]) * (b[1][1] - b[0][1]) : 0;
+      layer.on('tooltipopen', (e) => {
+        (e as unknown as { tooltip: { getElement(): HTMLElement | undefined } }).tooltip
+          .getElement()
+          ?.setAttribute('data-size', String(size));
+      });
     }
     layer.on('add', () => {
       const el = path.getElement() as SVGElement | undefined;
@@ -217,6 +266,7 @@ export function ProvinceMap({
           eventHandlers={{ add: raiseSelected }}
         />
         <FitToFeatures features={features} />
+        {labels ? <DeclutterLabels features={features} /> : null}
       </MapContainer>
 
       {hovered ? (

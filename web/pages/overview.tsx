@@ -115,6 +115,7 @@ export default function OverviewPage() {
               <MapPanel
                 level={drill.level}
                 parent={drill.parent}
+                at={filters.boundaries === 'then' ? filters.to : undefined}
                 rows={breakdown.data?.rows}
                 unit={mapKpi.unit}
                 direction={mapKpi.direction}

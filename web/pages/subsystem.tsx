@@ -174,6 +174,7 @@ export default function SubsystemPage() {
                 <MapPanel
                   level={drill.level}
                   parent={drill.parent}
+                  at={filters.boundaries === 'then' ? filters.to : undefined}
                   rows={mapRows.data?.rows}
                   unit={selected.unit}
                   direction={selected.direction}
