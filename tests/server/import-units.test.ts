@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
@@ -119,6 +120,34 @@ describe.skipIf(!existsSync(SHARED))('import:units on the merged Phú Thọ', ()
       { id: 'T0', unit_code: '04792.20250630' },
       { id: 'Y0', unit_code: '04813' },
       { id: 'Y1', unit_code: '04792' },
+    ]);
+  });
+
+  it('a Parquet delivery naming a reused code before the reform is stored under the former version (not re-read from the file)', async () => {
+    const path = deliveryFile('dossiers', 'reused.parquet', '');
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    await c.run(`COPY (SELECT 'RP' || i AS id, '1.001' AS procedure_code, 'SNV' AS agency_code, '04792' AS unit_code,
+        'online' AS channel, TIMESTAMPTZ '2024-10-01 02:00:00+00' + to_days(CAST(i * 400 AS INTEGER)) AS received_at,
+        TIMESTAMPTZ '2024-10-20 10:00:00+00' + to_days(CAST(i * 400 AS INTEGER)) AS due_at, 'received' AS status
+      FROM range(2) t(i)) TO '${path}' (FORMAT parquet)`);
+    c.closeSync();
+    inst.closeSync();
+    const r = await loadDelivery(db, {
+      feed: 'dossiers',
+      path,
+      name: 'reused.parquet',
+      format: 'parquet',
+      source: 'test',
+    });
+    expect(r).toMatchObject({ accepted: 2, rejected: 0 });
+    const rows = await db.query<{ id: string; unit_code: string }>(
+      `SELECT id, unit_code FROM dossiers WHERE id LIKE 'RP%' ORDER BY id`,
+    );
+    // RP0 on 1/10/2024: the former Phường Tân Hòa; RP1 on 5/11/2025: today's Phường Tân Hoà.
+    expect(rows).toEqual([
+      { id: 'RP0', unit_code: '04792.20250630' },
+      { id: 'RP1', unit_code: '04792' },
     ]);
   });
 
