@@ -20,6 +20,12 @@ const TABLES = [
   'dossiers',
   'payments',
   'reports',
+  'feedback',
+  'unit_successors',
+  'agency_successors',
+  'unit_restate',
+  'workdays',
+  'procedure_versions',
 ];
 const PRIMARY_KEYS: Record<string, string> = {
   units: 'code',
@@ -87,6 +93,17 @@ const DUCK_TO_PG: Record<string, string> = {
 };
 
 const VIEWS = (reportCols: string[]) => `
+CREATE VIEW dossier_days AS
+  SELECT s.*, CAST(wc.seq - wr.seq AS INTEGER) AS work_days, CAST(wd.seq - wr.seq AS INTEGER) AS allowed_days
+  FROM dossiers s
+  JOIN workdays wr ON wr.day = CAST((s.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS DATE)
+  JOIN workdays wd ON wd.day = CAST((s.due_at AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS DATE)
+  LEFT JOIN workdays wc ON wc.day = CAST((s.completed_at AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS DATE);
+CREATE VIEW feedback_due AS
+  SELECT s.*, coalesce(s.due_at, CAST((CAST(w2.day AS TIMESTAMP) + INTERVAL '17 hours' - INTERVAL '7 hours') AT TIME ZONE 'UTC' AS TIMESTAMPTZ)) AS due
+  FROM feedback s
+  LEFT JOIN workdays w1 ON w1.day = CAST((s.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS DATE)
+  LEFT JOIN workdays w2 ON w2.working AND w2.seq = w1.seq + 10;
 CREATE VIEW reports_latest AS
   SELECT ${reportCols.join(', ')} FROM (
     SELECT r.*, row_number() OVER (PARTITION BY indicator_code, unit_code, period_start, period_end
@@ -134,7 +151,7 @@ const lit = (v: Params[string]) =>
  * - `GROUP BY ALL` → `GROUP BY 1, 2` (the engine's grouped selects are `period, key, v`);
  * - `QUALIFY row_number() OVER (…) = 1` → a subquery filtering on the row number;
  * - `s.* EXCLUDE (cols)` → the table's other columns, listed;
- * - `CAST(… AS DOUBLE)` → `double precision`; `epoch(x)` → `extract(epoch FROM x)`;
+ * - `CAST(… AS DOUBLE)` → `double precision`; `epoch(x)` → `extract(epoch FROM x)`; `INTERVAL 1 DAY` → `INTERVAL '1 day'`;
  * - a FULL OUTER JOIN on `n.key IS NOT DISTINCT FROM d.key` (PostgreSQL can only full-join on hashable or
  *   mergeable conditions) → equality of the keys with NULL mapped to a sentinel;
  * - a derived table without an alias (PostgreSQL 15 requires one) → aliased.
@@ -163,6 +180,11 @@ export function toPostgres(sql: string, params: Params, columns: Record<string, 
     },
   );
   out = out.replace(/AS DOUBLE\)/g, 'AS double precision)');
+  // `INTERVAL 1 DAY` (DuckDB's bare form) → `INTERVAL '1 day'`.
+  out = out.replace(
+    /INTERVAL (\d+) (DAY|HOUR|MINUTE|MONTH|YEAR)\b/g,
+    (_m, n: string, u: string) => `INTERVAL '${n} ${u.toLowerCase()}'`,
+  );
   out = out.replace(/\bepoch\(/g, 'extract(epoch FROM ');
   out = out.replace(
     /n\.key IS NOT DISTINCT FROM d\.key/g,

@@ -273,8 +273,16 @@ for (const c of cases) {
   const raw: number[] = [];
   for (let i = 0; i < reps; i++) {
     uncache();
-    http.push(await time(async () => (await fetch(base + c.url)).arrayBuffer()));
-    cached.push(await time(async () => (await fetch(base + c.url)).arrayBuffer()));
+    // A URL of its own per round (an unknown parameter, ignored by the routes): the server keeps whole answers by URL
+    // and data version (routes/wire.ts), so the uncached request must not be one it answered before.
+    const url = `${base}${c.url}${c.url.includes('?') ? '&' : '?'}bench=${nonce}`;
+    const get = async () => {
+      const r = await fetch(url);
+      if (r.status !== 200) throw new Error(`${c.name}: ${r.status} ${(await r.text()).slice(0, 200)}`);
+      await r.arrayBuffer();
+    };
+    http.push(await time(get));
+    cached.push(await time(get));
     uncache();
     inproc.push(await time(c.inProcess));
     if (c.sqlOnly) sql.push(await time(c.sqlOnly));

@@ -25,6 +25,7 @@ export async function historyNote(
   compareFrom: string,
   range: Range,
 ): Promise<HistoryNote | null> {
+  // Plain SQL (no DuckDB-only function): the bench replays every statement of an answer on PostgreSQL too.
   const rows = await db.query<{ reform: string; unit: string; level: HistoryNote['formerLevel']; n: number }>(
     `WITH reform AS (
        SELECT min(valid_from) AS d FROM unit_successors
@@ -33,7 +34,7 @@ export async function historyNote(
        SELECT code, level, valid_from FROM units
        WHERE code = coalesce($unit, (SELECT code FROM units WHERE level = 'province' AND valid_to IS NULL
                                      ORDER BY code LIMIT 1)))
-     SELECT strftime(reform.d, '%Y-%m-%d') AS reform, asked.code AS unit, asked.level AS level,
+     SELECT reform.d AS reform, asked.code AS unit, asked.level AS level,
        (SELECT count(DISTINCT s.old_code) FROM unit_successors s JOIN units o ON o.code = s.old_code
         WHERE s.new_code = asked.code AND s.valid_from = reform.d AND o.level = asked.level)
        + CASE WHEN asked.valid_from IS NULL OR asked.valid_from < reform.d THEN 1 ELSE 0 END AS n

@@ -327,7 +327,7 @@ async function unitKeys(ctx: KpiContext, by: Dimension, filters: Filters, range:
          FROM unit_paths p JOIN units u USING (code)
          WHERE (p.level = $lvl OR ($lvl = 'district' AND p.level = 'commune' AND p.district_code IS NOT NULL))
            AND ($u IS NULL OR $u IN (p.province_code, p.district_code, p.commune_code))
-           AND ${inForceSql('u', 'CAST($d AS DATE)')})
+           AND ${inForceSql('u', 'CAST($d AS DATE)')}) k
        ORDER BY code`,
       { lvl: by, u: filters.unit ?? null, d: day },
     )
