@@ -3,10 +3,9 @@
 // copy of the bench's store; readers follow its snapshots (server/cluster/).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Cluster, findNginx } from '../server/cluster/launch.ts';
+import { Cluster, findNginx, freePorts } from '../server/cluster/launch.ts';
 import type { Db } from '../server/db/index.ts';
 
 export interface ClusterRow {
@@ -17,21 +16,6 @@ export interface ClusterRow {
   p99: number;
   errors: number;
   non2xx: number;
-}
-
-async function freePorts(n: number): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = await free(base + i);
-    if (ok) return base;
-  }
 }
 
 /** Every request a period of its own (a different answer key): days of `year`, from/to pairs in turn. */

@@ -2,6 +2,7 @@
 // Used by `npm run cluster -- --readers 2` (to try it) and by the failure test (tests/server/cluster.test.ts).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { nginxStandalone } from './nginx.ts';
 
@@ -15,6 +16,25 @@ export function findNginx(): string | undefined {
     return execFileSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).trim() || undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * `n` consecutive free loopback ports below the kernel's ephemeral range (a member killed and restarted on its port
+ * must not find it taken meanwhile by an outgoing connection): for the cluster test and the bench.
+ */
+export async function freePorts(n: number): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) ok = await free(base + i);
+    if (ok) return base;
   }
 }
 

@@ -339,45 +339,35 @@ export class Db {
    */
   async swap(source: string, opts: { keepAs?: string } = {}): Promise<void> {
     if (this.path === ':memory:') throw new Error('an in-memory store cannot be swapped');
-    return this.serialized(async () => {
-      let open!: () => void;
-      this.gate = new Promise((r) => {
-        open = r;
-      });
+    return this.exclusive(async () => {
+      for (const c of this.own) c.interrupt();
+      const tmp = `${this.file}.swap-${process.pid}`;
+      await copyFile(source, tmp);
+      await chmod(tmp, 0o644); // a backup is read-only; the store is not
+      await this.pool[0].run('CHECKPOINT').catch(() => undefined);
+      this.closeNow();
+      const { keepAs } = opts;
+      let kept = false;
       try {
-        await this.poolIdle();
-        for (const c of this.own) c.interrupt();
-        const tmp = `${this.file}.swap-${process.pid}`;
-        await copyFile(source, tmp);
-        await chmod(tmp, 0o644); // a backup is read-only; the store is not
-        await this.pool[0].run('CHECKPOINT').catch(() => undefined);
-        this.closeNow();
-        const { keepAs } = opts;
-        let kept = false;
-        try {
-          if (keepAs) {
-            await rename(this.path, keepAs);
-            kept = true;
-            await rename(`${this.path}.wal`, `${keepAs}.wal`).catch(() => undefined);
-          }
-          await rm(`${this.path}.wal`, { force: true });
-          await rename(tmp, this.path);
-        } catch (e) {
-          if (kept && keepAs) await rename(keepAs, this.path).catch(() => undefined);
-          throw e;
-        } finally {
-          await rm(tmp, { force: true });
-          this.inst = await Db.create(this.opts, this.file);
-          await this.fillPool();
-          this.closed = false;
+        if (keepAs) {
+          await rename(this.path, keepAs);
+          kept = true;
+          await rename(`${this.path}.wal`, `${keepAs}.wal`).catch(() => undefined);
         }
-        this.version++;
-        this.baseVersion++;
-        this.changes++;
+        await rm(`${this.path}.wal`, { force: true });
+        await rename(tmp, this.path);
+      } catch (e) {
+        if (kept && keepAs) await rename(keepAs, this.path).catch(() => undefined);
+        throw e;
       } finally {
-        this.gate = undefined;
-        open();
+        await rm(tmp, { force: true });
+        this.inst = await Db.create(this.opts, this.file);
+        await this.fillPool();
+        this.closed = false;
       }
+      this.version++;
+      this.baseVersion++;
+      this.changes++;
     });
   }
 

@@ -4,11 +4,10 @@
 // within one snapshot interval (plus the time to publish and notice); every reader must answer the same afterwards.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, findNginx } from '../../server/cluster/launch.ts';
+import { Cluster, findNginx, freePorts } from '../../server/cluster/launch.ts';
 import { generateDemo } from '../../server/demo/generate.ts';
 
 const NGINX = findNginx();
@@ -22,22 +21,6 @@ const KPI = '/api/kpis/direction.documents_total?from=2025-03-03&to=2025-03-03';
 const PUSHED = 321;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Four free consecutive ports below the ephemeral range (nginx, writer, two readers). */
-async function freePorts(n: number): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = await free(base + i);
-    if (ok) return base;
-  }
-}
 
 async function kpiValue(base: string): Promise<number> {
   const r = await fetch(`${base}${KPI}`);
