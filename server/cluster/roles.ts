@@ -31,8 +31,7 @@ export async function startWriter(db: Db, env: Env, log: (line: string) => void)
     keep: env.IOC_SNAPSHOT_KEEP,
     log,
   });
-  db.changes++; // the first start publishes even a store that did not change since the last run
-  await publisher.publishNow();
+  await publisher.publishNow(); // the first is always published (the publisher has published nothing yet)
   return publisher;
 }
 

@@ -74,6 +74,8 @@ const trimSql = (x: string) => `CASE WHEN ${x} LIKE ' %' OR ${x} LIKE '% ' THEN 
 export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Promise<StageResult> {
   const path = lit(src.path);
   let lineFaults = 0;
+  /** The file is read through a view (not copied): the parse can be run on it again. */
+  let viewed = false;
   let columns: { name: string; type: string; expr: string }[];
   try {
     if (src.format === 'csv') {
@@ -92,9 +94,11 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
         await tx.run(
           `CREATE TEMP TABLE stg AS SELECT row_number() OVER () AS rec, * FROM read_parquet(${path})`,
         );
-      else
+      else {
         await tx.run(`CREATE TEMP VIEW stg AS SELECT file_row_number + 1 AS rec, * EXCLUDE (file_row_number)
           FROM read_parquet(${path}, file_row_number = true)`);
+        viewed = true;
+      }
       columns = await describe(tx);
     } else if (src.format === 'ndjson') {
       // Line by line, so that a line that is not a JSON object is one rejected record (its line number and why)
@@ -176,8 +180,6 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
       );
   }
   const parse = `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM stg)`;
-  const viewed =
-    (await tx.query(`SELECT 1 FROM duckdb_views() WHERE view_name = 'stg' AND temporary`)).length > 0;
   try {
     await tx.run(`CREATE TEMP TABLE parsed AS ${parse}`);
   } catch (e) {
