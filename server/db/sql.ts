@@ -18,8 +18,11 @@ export const vnDateSql = (ts: string) => `CAST(${toVnLocalSql(ts)} AS DATE)`;
  * A unit, agency or version (alias `t`) in force on a day: valid_from and valid_to are inclusive dates, empty = open.
  * The one spelling of "in force" for reference loads, feed checks and denominators.
  */
-export const inForceSql = (t: string, day: string) =>
-  `coalesce(${t}.valid_from, DATE '0001-01-01') <= ${day} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= ${day}`;
+export const inForceSql = (t: string, day: string) => inForceOverSql(t, day, day);
+
+/** In force on every day from `lo` to `hi` (inclusive): one version covers the whole span. */
+export const inForceOverSql = (t: string, lo: string, hi: string) =>
+  `coalesce(${t}.valid_from, DATE '0001-01-01') <= ${lo} AND coalesce(${t}.valid_to, DATE '9999-12-31') >= ${hi}`;
 
 /** A SQL string literal. */
 export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   DAY_S,
   dayFromIso,
+  isoFromDay,
   isWorkingDay,
   LOCAL_OFFSET_S,
   monthOfDay,
@@ -12,6 +13,7 @@ import {
   yearOfDay,
 } from './calendar.ts';
 import type { GenContext } from './context.ts';
+import { agencyOnSql, feedFileName, idTag } from './merger.ts';
 import {
   DOC_BC_KINDS,
   DOC_CV_ACTIONS,
@@ -68,8 +70,16 @@ interface DocDay {
 }
 
 /** Daily counts (total, outgoing, outgoing over the axis) honouring the seed windows at scale 1. */
-export function documentDays(fromDay: number, toDay: number, scale: number, seed: number): DocDay[] {
-  const exactWindows = scale === 1;
+export function documentDays(
+  fromDay: number,
+  toDay: number,
+  scale: number,
+  seed: number,
+  /** Exact seed windows (the former Phú Thọ at scale 1); `key` keeps other regions' rounding independent. */
+  exact = scale === 1,
+  key = '',
+): DocDay[] {
+  const exactWindows = exact;
   const targets = new Map<number, number>();
   const totals = new Map<string, number>();
   const axisTotals = new Map<string, number>();
@@ -84,16 +94,16 @@ export function documentDays(fromDay: number, toDay: number, scale: number, seed
     ? calibrateAnnual('office', docAnnual, targets)
     : (y: number) => docAnnual(y) * scale;
   const expected = expectedDaily(fromDay, toDay, 'office', annual);
-  const n = allocateDaily(fromDay, expected, yearSegments(fromDay, toDay, totals), `${seed}:documents`);
+  const n = allocateDaily(fromDay, expected, yearSegments(fromDay, toDay, totals), `${seed}:${key}documents`);
   // Direction is about 50/50 with a little day-to-day jitter.
-  const nOut = n.map((c, k) => Math.round(c * (0.49 + 0.02 * hash01(seed, 'doc-out', fromDay + k))));
+  const nOut = n.map((c, k) => Math.round(c * (0.49 + 0.02 * hash01(seed, `${key}doc-out`, fromDay + k))));
   // Axis counts: exact in the seed windows, rounded day by day elsewhere.
   const axisExpected = nOut.map((c, k) => c * axisShare(fromDay + k));
   const nAxis = allocateDaily(
     fromDay,
     axisExpected,
     yearSegments(fromDay, toDay, axisTotals),
-    `${seed}:axis`,
+    `${seed}:${key}axis`,
   );
   return n.map((c, k) => {
     if (nAxis[k] > nOut[k]) throw new Error(`axis count exceeds outgoing on day ${fromDay + k}`);
@@ -112,11 +122,20 @@ const ROMAN = ['I', 'II', 'III', 'IV'];
 
 /** Generate and write the documents feed; returns the files and row count. */
 export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]; rows: number }> {
-  const { conn, ref } = ctx;
-  const days = documentDays(ctx.fromDay, ctx.toDay, ctx.scale, ctx.seed);
+  const { conn, ref, region } = ctx;
+  const days = documentDays(
+    ctx.fromDay,
+    ctx.toDay,
+    ctx.scale * region.volume,
+    ctx.seed,
+    region.key === 'pt' && ctx.scale === 1,
+    region.tag ? `${region.tag}:` : '',
+  );
   // Row index: global (drives the hashes) and per year (drives the ids).
-  let first = 0;
-  const perYear = new Map<number, number>();
+  let first = ctx.rowBase;
+  const perYear = new Map<number, number>(
+    region.key === 'merged' ? ctx.seqStart.get('documents') : undefined,
+  );
   const rows = days.map((d) => {
     const year = yearOfDay(d.day);
     const seq0 = perYear.get(year) ?? 0;
@@ -223,7 +242,15 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
       WHERE t.day BETWEEN ${dayFromIso(`${year}-01-01`)} AND ${dayFromIso(`${year}-12-31`)}
     ),
     drawn AS (
-      SELECT b.*, a.code AS agency_code, a.late,
+      SELECT b.*, ${agencyOnSql(
+        ref.agencySuccessors,
+        new Set(ref.agencies.map((a) => a.code)),
+        'a.code',
+        'b.day',
+        isoFromDay(ctx.fromDay),
+        isoFromDay(ctx.toDay),
+        dayFromIso,
+      )} AS agency_code, a.late,
              ${docTypeCase('u(1, b.i, 2)')} AS type_idx,
              -- local office hours; weekends and holidays only a short morning
              b.day * ${DAY_S} - ${LOCAL_OFFSET_S} + CASE
@@ -263,7 +290,7 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
       SELECT *, ${subject} AS subject_full FROM done
     )
     SELECT
-      'VB-' || year || '-' || lpad(seq::VARCHAR, 7, '0') AS id,
+      'VB-${idTag(region)}' || year || '-' || lpad(seq::VARCHAR, 7, '0') AS id,
       CASE WHEN is_out THEN 'out' ELSE 'in' END AS direction,
       agency_code,
       to_timestamp(at_s) AS "at",
@@ -280,8 +307,10 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
     ORDER BY i
   ) TO ${sqlText(file)} (FORMAT parquet, COMPRESSION zstd)`;
 
-  const years = [...perYear.keys()];
-  const files = years.map((year) => join(ctx.dataDir, 'feeds', 'documents', `documents-${year}.parquet`));
+  const years = [...new Set(days.map((d) => yearOfDay(d.day)))];
+  const files = years.map((year) =>
+    join(ctx.dataDir, 'feeds', 'documents', feedFileName('documents', region, year)),
+  );
   let done = 0;
   ctx.progress('documents', 0, years.length);
   // Two years at a time: one COPY leaves part of the second core idle while it writes.
@@ -293,5 +322,6 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
     }),
   );
   await conn.run('DROP TABLE doc_rows');
+  if (region.key === 'pt') ctx.seqStart.set('documents', perYear);
   return { files, rows: counts.reduce((a, b) => a + b, 0) };
 }

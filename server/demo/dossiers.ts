@@ -3,10 +3,19 @@
 // Time-varying shares (online filing, digitisation, payment adoption) are curves evaluated per day
 // in JS; every per-row draw is a seeded hash in SQL.
 import { join } from 'node:path';
-import { DAY_S, dayFromIso, isWorkingDay, LOCAL_OFFSET_S, smoothstep, yearOfDay } from './calendar.ts';
+import {
+  DAY_S,
+  dayFromIso,
+  isoFromDay,
+  isWorkingDay,
+  LOCAL_OFFSET_S,
+  smoothstep,
+  yearOfDay,
+} from './calendar.ts';
 import type { GenContext } from './context.ts';
+import { agencyOn, agencyOnSql, feedFileName, idTag, type Region } from './merger.ts';
 import { hash01 } from './random.ts';
-import { type DemoUnit, LAGGING_DISTRICT } from './reference.ts';
+import { DEPARTMENTS, type DemoUnit, LAGGING_DISTRICT } from './reference.ts';
 import { copyRows, loadTable, slotTable, sqlText } from './sql.ts';
 import { allocateDaily, expectedDaily } from './volumes.ts';
 
@@ -30,6 +39,42 @@ function dossierAnnual(year: number): number {
   return DOSSIER_ANNUAL[year];
 }
 
+/**
+ * The merged province on the national portal (QĐ 766), third quarter of 2026 to 26 September: 464.494 dossiers
+ * received, 86,8 % of them settled on time. The demo's merged years are calibrated on it at scale 1.
+ */
+export const PORTAL_Q3_2026 = { from: '2026-07-01', to: '2026-09-26', received: 464_494, onTime: 0.868 };
+
+/** Dossier volume of a region relative to the former Phú Thọ's: the merged province's from the portal's quarter. */
+function volumeFactor(region: Region): number {
+  if (region.key !== 'merged') return region.volume;
+  const from = dayFromIso(PORTAL_Q3_2026.from);
+  const expected = expectedDaily(from, dayFromIso(PORTAL_Q3_2026.to), 'counter', dossierAnnual);
+  return PORTAL_Q3_2026.received / expected.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * On-time probability per commune of the merged province: the portal's August 2026 shares, scaled so that the
+ * province as a whole lands on the quarter's 86,8 % (the portal's month was 78,4 %): each commune keeps its place.
+ */
+function portalOnTime(ctx: GenContext): Map<string, number> {
+  const out = new Map<string, number>();
+  if (ctx.region.key !== 'merged') return out;
+  let received = 0;
+  let late = 0;
+  for (const p of ctx.ref.portal.values()) {
+    received += p.received;
+    late += p.received - p.onTime;
+  }
+  const k = (1 - PORTAL_Q3_2026.onTime) / (late / received);
+  for (const u of ctx.ref.units) {
+    const p = ctx.ref.portal.get(u.code);
+    if (u.level === 'commune' && p && p.received > 0)
+      out.set(u.code, Math.min(0.995, Math.max(0.3, 1 - (1 - p.onTime / p.received) * k)));
+  }
+  return out;
+}
+
 /** Seed figure: communes with a successful online payment by 31 August 2021, of 225. */
 export const EARLY_ADOPTERS = 153;
 export const ADOPTION_CUTOFF = '2021-08-31';
@@ -37,8 +82,8 @@ export const ADOPTION_CUTOFF = '2021-08-31';
 /** Three communes whose one-stop desks are far behind (something for the map to show). */
 function troubledCommunes(units: readonly DemoUnit[]): Set<string> {
   const pick = (district: string, k: number) =>
-    units.filter((u) => u.level === 'commune' && u.parent_code === district)[k].code;
-  return new Set([pick(LAGGING_DISTRICT, 4), pick('240', 2), pick('234', 3)]);
+    units.filter((u) => u.level === 'commune' && u.parent_code === district)[k]?.code;
+  return new Set([pick(LAGGING_DISTRICT, 4), pick('240', 2), pick('234', 3)].filter((c) => c !== undefined));
 }
 
 /**
@@ -46,7 +91,12 @@ function troubledCommunes(units: readonly DemoUnit[]): Set<string> {
  * jitter) adopt first: 153 between February 2020 and June 2021, the other 72 from October 2021
  * to October 2023. A "pilot" payment on or right after that day makes the adoption exact.
  */
-export function adoptionDays(units: readonly DemoUnit[], seed: number): Map<string, number> {
+export function adoptionDays(
+  units: readonly DemoUnit[],
+  seed: number,
+  earlyAdopters = EARLY_ADOPTERS,
+): Map<string, number> {
+  const EARLY = Math.min(earlyAdopters, units.filter((u) => u.level === 'commune').length - 2);
   const communes = units
     .filter((u) => u.level === 'commune')
     .map((u) => ({ code: u.code, score: u.weight * (0.6 + 0.8 * hash01(seed, 'adopt', u.code)) }))
@@ -55,11 +105,8 @@ export function adoptionDays(units: readonly DemoUnit[], seed: number): Map<stri
   const late = [dayFromIso('2021-10-01'), dayFromIso('2023-10-31')];
   const days = new Map<string, number>();
   communes.forEach((c, rank) => {
-    const [a, b] = rank < EARLY_ADOPTERS ? early : late;
-    const f =
-      rank < EARLY_ADOPTERS
-        ? rank / (EARLY_ADOPTERS - 1)
-        : (rank - EARLY_ADOPTERS) / (communes.length - EARLY_ADOPTERS - 1);
+    const [a, b] = rank < EARLY ? early : late;
+    const f = rank < EARLY ? rank / (EARLY - 1) : (rank - EARLY) / (communes.length - EARLY - 1);
     days.set(c.code, Math.round(a + f * (b - a)));
   });
   return days;
@@ -94,13 +141,28 @@ const CURVE_COLUMNS = Object.keys(dayCurves(0, 0)) as Array<keyof ReturnType<typ
 
 /** Build the in-memory `ds` table of all dossiers (with generator-only columns). */
 async function buildDossiers(ctx: GenContext): Promise<void> {
-  const { conn, ref } = ctx;
-  const expected = expectedDaily(ctx.fromDay, ctx.toDay, 'counter', (y) => dossierAnnual(y) * ctx.scale);
-  // No exact windows for dossiers: every day is rounded on its own.
-  const whole = [{ from: ctx.fromDay, to: ctx.toDay }];
-  const counts = allocateDaily(ctx.fromDay, expected, whole, `${ctx.seed}:dossiers`);
-  let first = 0;
-  const perYear = new Map<number, number>();
+  const { conn, ref, region } = ctx;
+  const annual = (y: number) => dossierAnnual(y) * ctx.scale * volumeFactor(region);
+  const expected = expectedDaily(ctx.fromDay, ctx.toDay, 'counter', annual);
+  // No exact windows for the former provinces' dossiers: every day is rounded on its own. The merged province's
+  // portal quarter holds exactly at scale 1.
+  const q = { from: dayFromIso(PORTAL_Q3_2026.from), to: dayFromIso(PORTAL_Q3_2026.to) };
+  const segments =
+    region.key === 'merged' && ctx.scale === 1 && ctx.fromDay <= q.from && ctx.toDay >= q.to
+      ? [
+          { from: ctx.fromDay, to: q.from - 1 },
+          { from: q.from, to: q.to, total: PORTAL_Q3_2026.received },
+          ...(ctx.toDay > q.to ? [{ from: q.to + 1, to: ctx.toDay }] : []),
+        ]
+      : [{ from: ctx.fromDay, to: ctx.toDay }];
+  const counts = allocateDaily(
+    ctx.fromDay,
+    expected,
+    segments,
+    `${ctx.seed}:${region.tag ? `${region.tag}:` : ''}dossiers`,
+  );
+  let first = ctx.rowBase;
+  const perYear = new Map<number, number>(region.key === 'merged' ? ctx.seqStart.get('dossiers') : undefined);
   const dayRows = counts.map((n, k) => {
     const day = ctx.fromDay + k;
     const year = yearOfDay(day);
@@ -147,9 +209,14 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
   );
   await conn.run('CREATE OR REPLACE TABLE ds_wd_working AS SELECT seq, day FROM ds_wd WHERE working');
 
-  const deptBySector = new Map(
-    ref.agencies.filter((a) => a.kind === 'department').map((a) => [a.sector, a.code]),
-  );
+  // A sector's department as the region began (a department merged later is mapped by day below; the merged
+  // province sends a sector whose department is gone to the one that took it over).
+  const own = new Set(ref.agencies.map((a) => a.code));
+  const deptBySector = new Map<string, string>();
+  for (const d of DEPARTMENTS) {
+    const code = agencyOn(ref.agencySuccessors, `${region.agencyPrefix}${d.code}`, isoFromDay(ctx.fromDay));
+    if (own.has(code) && !deptBySector.has(d.sector)) deptBySector.set(d.sector, code);
+  }
   await loadTable(
     conn,
     'ds_procs',
@@ -177,8 +244,8 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
   );
 
   const communes = ref.units.filter((u) => u.level === 'commune');
-  const adoption = adoptionDays(ref.units, ctx.seed);
-  const troubled = troubledCommunes(ref.units);
+  const troubled = region.key === 'pt' ? troubledCommunes(ref.units) : new Set<string>();
+  const onTime = portalOnTime(ctx);
   await loadTable(
     conn,
     'ds_communes',
@@ -188,8 +255,17 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
       ['district', 'VARCHAR'],
       ['adopt_day', 'INTEGER'],
       ['troubled', 'BOOLEAN'],
+      ['p_on', 'DOUBLE'],
     ],
-    communes.map((c, i) => [i, c.code, c.parent_code, adoption.get(c.code) ?? 0, troubled.has(c.code)]),
+    communes.map((c, i) => [
+      i,
+      c.code,
+      // the merged province has no districts: a district-level procedure is the commune's own
+      region.key === 'merged' ? c.code : c.parent_code,
+      c.payment_enabled_from ? dayFromIso(c.payment_enabled_from) : 0,
+      troubled.has(c.code),
+      onTime.get(c.code) ?? null,
+    ]),
   );
   await slotTable(
     conn,
@@ -214,7 +290,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     ),
     drawn AS (
       SELECT b.*, p.code AS procedure_code, p.level, p.service_level, p.fee, p.days, p.synced, p.dept_code,
-             c.code AS commune, c.district, c.adopt_day, c.troubled
+             c.code AS commune, c.district, c.adopt_day, c.troubled, c.p_on AS p_unit
       FROM base b
       JOIN ds_proc_slots ps ON ps.slot = floor(u(2, b.i, 1) * ${PROC_SLOTS})::INTEGER
       JOIN ds_procs p ON p.idx = ps.idx
@@ -231,11 +307,13 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     placed AS (
       SELECT *,
         -- the receiving agency follows the procedure's level; the unit is where the applicant filed
-        CASE level WHEN 'province' THEN dept_code WHEN 'district' THEN 'UBND-' || district ELSE 'UBND-' || commune END AS agency_code,
+        CASE level WHEN 'province' THEN ${agencyOnSql(ref.agencySuccessors, own, 'dept_code', 'day', isoFromDay(ctx.fromDay), isoFromDay(ctx.toDay), dayFromIso)}
+          WHEN 'district' THEN '${region.agencyPrefix}UBND-' || district ELSE '${region.agencyPrefix}UBND-' || commune END AS agency_code,
         CASE level WHEN 'district' THEN district ELSE commune END AS unit_code,
         service_level <> 'information' AS online_capable,
         ${midnight('day')} + ${officeTime('u(2, i, 5)')} AS recv_s,
-        CASE WHEN level <> 'province' AND troubled THEN p_troubled
+        CASE WHEN p_unit IS NOT NULL THEN p_unit
+             WHEN level <> 'province' AND troubled THEN p_troubled
              WHEN level <> 'province' AND district = '${LAGGING_DISTRICT}' THEN p_lagging
              ELSE p_ontime END AS p_on,
         u(2, i, 6) AS u_fate
@@ -285,6 +363,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     FROM closed
     WHERE recv_s <= ${asOf}`);
   await conn.run('DROP TABLE ds_rows');
+  if (region.key === 'pt') ctx.seqStart.set('dossiers', perYear);
 
   // Pilot payments: the first fee dossier of an online procedure filed in each commune on or after
   // its adoption day is paid online, so every commune's first online payment lands on schedule.
@@ -299,7 +378,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
   // eligible dossiers per commune and month this cannot fail, but a silent miss would be worse.
   const early = dayFromIso('2020-02-01');
   const cutoff = dayFromIso(ADOPTION_CUTOFF);
-  if (ctx.scale >= 1 && ctx.fromDay <= early && ctx.toDay > cutoff) {
+  if (region.key === 'pt' && ctx.scale >= 1 && ctx.fromDay <= early && ctx.toDay > cutoff) {
     const reader = await conn.runAndReadAll(
       `SELECT count(*) FROM ds WHERE pilot AND (pay_s + ${LOCAL_OFFSET_S}) // ${DAY_S} <= ${cutoff}`,
     );
@@ -311,9 +390,9 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
 }
 
 /** Output columns of the dossiers feed. */
-function dossierSelect(asOf: number): string {
+function dossierSelect(asOf: number, tag: string): string {
   return `
-    'HS-' || year || '-' || lpad(seq::VARCHAR, 7, '0') AS id,
+    'HS-${tag}' || year || '-' || lpad(seq::VARCHAR, 7, '0') AS id,
     procedure_code,
     agency_code,
     unit_code,
@@ -352,7 +431,7 @@ function dossierSelect(asOf: number): string {
  * successful one; the successful one becomes `refunded` when the dossier was returned or cancelled
  * after paying, or (rarely) at random.
  */
-function paymentSelect(asOf: number, year: number): string {
+function paymentSelect(asOf: number, year: number, tag: string): string {
   const channel = `CASE WHEN NOT paid_online THEN 'counter_pos'
       WHEN u(3, i, 2) < p_vneid THEN 'vneid'
       WHEN u(3, i, 2) < p_vneid + 0.08 THEN 'bank_transfer'
@@ -380,8 +459,8 @@ function paymentSelect(asOf: number, year: number): string {
       FROM payers
     )
     SELECT
-      'TT-' || year || '-' || lpad(seq::VARCHAR, 7, '0') || '-' || attempt AS id,
-      'HS-' || year || '-' || lpad(seq::VARCHAR, 7, '0') AS dossier_id,
+      'TT-${tag}' || year || '-' || lpad(seq::VARCHAR, 7, '0') || '-' || attempt AS id,
+      'HS-${tag}' || year || '-' || lpad(seq::VARCHAR, 7, '0') AS dossier_id,
       agency_code,
       unit_code,
       fee AS amount_vnd,
@@ -404,12 +483,17 @@ export async function writeDossiersAndPayments(
   const years = (await ctx.conn.runAndReadAll('SELECT DISTINCT year FROM ds ORDER BY year'))
     .getRows()
     .map((r) => Number(r[0]));
-  const dossierFiles = years.map((y) => join(ctx.dataDir, 'feeds', 'dossiers', `dossiers-${y}.parquet`));
-  const paymentFiles = years.map((y) => join(ctx.dataDir, 'feeds', 'payments', `payments-${y}.parquet`));
+  const tag = idTag(ctx.region);
+  const dossierFiles = years.map((y) =>
+    join(ctx.dataDir, 'feeds', 'dossiers', feedFileName('dossiers', ctx.region, y)),
+  );
+  const paymentFiles = years.map((y) =>
+    join(ctx.dataDir, 'feeds', 'payments', feedFileName('payments', ctx.region, y)),
+  );
   const jobs = years.flatMap((year, k) => [
-    `COPY (SELECT ${dossierSelect(ctx.asOfS)} FROM ds JOIN ds_days USING (day, year) WHERE year = ${year} ORDER BY i)
+    `COPY (SELECT ${dossierSelect(ctx.asOfS, tag)} FROM ds JOIN ds_days USING (day, year) WHERE year = ${year} ORDER BY i)
      TO ${sqlText(dossierFiles[k])} (FORMAT parquet, COMPRESSION zstd)`,
-    `COPY (${paymentSelect(ctx.asOfS, year)}) TO ${sqlText(paymentFiles[k])} (FORMAT parquet, COMPRESSION zstd)`,
+    `COPY (${paymentSelect(ctx.asOfS, year, tag)}) TO ${sqlText(paymentFiles[k])} (FORMAT parquet, COMPRESSION zstd)`,
   ]);
   let done = 0;
   const counts = await ctx.parallel(

@@ -5,9 +5,17 @@
 // default (the working-day calendar) is exercised too.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addWorkingDays, DAY_S, isoLocalWithOffset, isWorkingDay, LOCAL_OFFSET_S } from './calendar.ts';
+import {
+  addWorkingDays,
+  DAY_S,
+  isoFromDay,
+  isoLocalWithOffset,
+  isWorkingDay,
+  LOCAL_OFFSET_S,
+} from './calendar.ts';
 import type { GenContext } from './context.ts';
 import { toCsv } from './csv.ts';
+import { idTag } from './merger.ts';
 import { hash01, hashPoisson } from './random.ts';
 
 interface FeedbackRow {
@@ -61,14 +69,32 @@ function pick<T>(options: readonly [T, number][], u: number): T {
 
 /** Generate and write `feeds/feedback/feedback.csv`. */
 export async function writeFeedback(ctx: GenContext): Promise<{ files: string[]; rows: number }> {
-  const { ref, seed } = ctx;
-  const departments = ref.agencies.filter((a) => a.kind === 'department');
-  const committees = ref.agencies.filter((a) => a.kind !== 'department' && a.kind !== 'other');
+  const { ref, region } = ctx;
+  // Regions other than the former Phú Thọ draw their own numbers (a seed of their own).
+  const seed = region.tag ? `${ctx.seed}:${region.tag}` : ctx.seed;
   const procedures = ref.procedures;
+  const size = region.key === 'merged' ? 1.9 : region.volume;
+  // The agencies in force on a day (departments merged on 1/3/2025): kept per distinct set.
+  const pools = new Map<string, { departments: typeof ref.agencies; committees: typeof ref.agencies }>();
+  const poolOn = (day: number) => {
+    const iso = isoFromDay(day);
+    const live = ref.agencies.filter((a) => (a.valid_from || iso) <= iso && (a.valid_to || iso) >= iso);
+    const key = live.length + (live[0]?.code ?? '') + (live.at(-1)?.code ?? '');
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = {
+        departments: live.filter((a) => a.kind === 'department'),
+        committees: live.filter((a) => a.kind !== 'department' && a.kind !== 'other'),
+      };
+      pools.set(key, pool);
+    }
+    return pool;
+  };
   const rows: FeedbackRow[] = [];
   for (let day = ctx.fromDay; day <= ctx.toDay; day++) {
-    const mean = PER_WORKING_DAY * ctx.scale * (isWorkingDay(day) ? 1 : 0.15);
+    const mean = PER_WORKING_DAY * ctx.scale * size * (isWorkingDay(day) ? 1 : 0.15);
     const n = hashPoisson(mean, seed, 'fb-n', day);
+    const { departments, committees } = poolOn(day);
     for (let k = 0; k < n; k++) {
       const key = [seed, 'fb', day, k] as const;
       const received = day * DAY_S - LOCAL_OFFSET_S + 25_200 + Math.floor(hash01(...key, 't') * 39_600);
@@ -98,7 +124,7 @@ export async function writeFeedback(ctx: GenContext): Promise<{ files: string[];
       const rated = status === 'resolved' && hash01(...key, 'rated') < 0.68;
       const happy = hash01(...key, 'happy') < (resolved !== null && resolved <= due ? 0.82 : 0.3);
       rows.push({
-        id: `PAKN-${isoLocalWithOffset(received).slice(0, 4)}-${day}-${k}`,
+        id: `PAKN-${idTag(region)}${isoLocalWithOffset(received).slice(0, 4)}-${day}-${k}`,
         received_at: isoLocalWithOffset(received),
         channel: pick(CHANNELS, hash01(...key, 'ch')),
         agency_code: agency.code,
@@ -116,7 +142,7 @@ export async function writeFeedback(ctx: GenContext): Promise<{ files: string[];
   }
   const dir = join(ctx.dataDir, 'feeds', 'feedback');
   await mkdir(dir, { recursive: true });
-  const file = join(dir, 'feedback.csv');
+  const file = join(dir, region.key === 'pt' ? 'feedback.csv' : `feedback-${region.tag}.csv`);
   await writeFile(
     file,
     toCsv<FeedbackRow>(

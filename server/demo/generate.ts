@@ -11,6 +11,7 @@ import type { GenContext } from './context.ts';
 import { writeDocuments } from './documents.ts';
 import { adoptionDays, writeDossiersAndPayments } from './dossiers.ts';
 import { writeFeedback } from './feedback.ts';
+import { REFORM_DAY, REGIONS, regionRef } from './merger.ts';
 import { buildReference, writeReference } from './reference.ts';
 import { writeReports } from './reports.ts';
 import { connectionPool, defineMacros } from './sql.ts';
@@ -77,11 +78,20 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoResult> {
   await clearFeedFolders(opts.dataDir);
   progress('reference', 0, 1);
   const ref = buildReference(yearOfDay(toDay));
-  // The day each commune opened online payment (its first online payment follows on that day).
-  const adoption = adoptionDays(ref.units, seed);
-  for (const u of ref.units) {
-    const day = adoption.get(u.code);
-    if (day !== undefined) u.payment_enabled_from = isoFromDay(day);
+  // The day each commune opened online payment (its first online payment follows on that day): in each former
+  // province the larger communes first (153 of the former Phú Thọ's 225 by 31/8/2021, the same share elsewhere);
+  // the merged province's communes took over their predecessors' payment services on their first day.
+  for (const region of REGIONS) {
+    const part = regionRef(ref, region);
+    const n = part.units.filter((u) => u.level === 'commune').length;
+    const adoption =
+      region.key === 'merged'
+        ? new Map(part.units.map((u) => [u.code, dayFromIso(REFORM_DAY)]))
+        : adoptionDays(part.units, seed, region.key === 'pt' ? undefined : Math.round((n * 153) / 225));
+    for (const u of part.units) {
+      const day = adoption.get(u.code);
+      if (day !== undefined && u.level === 'commune') u.payment_enabled_from = isoFromDay(day);
+    }
   }
   const files = await writeReference(opts.dataDir, ref);
   progress('reference', 1, 1);
@@ -91,32 +101,48 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoResult> {
   const second = await instance.connect();
   try {
     await defineMacros(conn, seed);
-    const ctx: GenContext = {
-      conn,
-      ref,
-      dataDir: opts.dataDir,
-      seed,
-      scale,
-      fromDay,
-      toDay,
-      // The files describe the state at the end of `to`, or now when `to` is today.
-      asOfS: Math.min(Math.floor(now.getTime() / 1000), localMidnightS(toDay) + DAY_S - 1),
-      progress,
-      parallel: connectionPool([conn, second]),
-    };
-    const documents = await writeDocuments(ctx);
-    const dossiers = await writeDossiersAndPayments(ctx);
-    progress('reports', 0, 1);
-    const reports = await writeReports(ctx);
-    progress('reports', 1, 1);
-    const feedback = await writeFeedback(ctx);
-    files.push(
-      ...documents.files,
-      ...dossiers.dossierFiles,
-      ...dossiers.paymentFiles,
-      ...reports.files,
-      ...feedback.files,
-    );
+    const seqStart = new Map<string, Map<number, number>>();
+    const rows = { documents: 0, dossiers: 0, payments: 0, reports: 0, feedback: 0 };
+    for (const [k, region] of REGIONS.entries()) {
+      const from = Math.max(fromDay, dayFromIso(region.from));
+      const to = region.to ? Math.min(toDay, dayFromIso(region.to)) : toDay;
+      if (from > to) continue;
+      const ctx: GenContext = {
+        conn,
+        ref: regionRef(ref, region),
+        region,
+        seqStart,
+        rowBase: k * 10_000_000_000,
+        dataDir: opts.dataDir,
+        seed,
+        scale,
+        fromDay: from,
+        toDay: to,
+        // The files describe the state at the end of `to`, or now when `to` is today — for every region, so a
+        // dossier a former province received in June 2025 is completed in July as it was.
+        asOfS: Math.min(Math.floor(now.getTime() / 1000), localMidnightS(toDay) + DAY_S - 1),
+        progress: (step, done, total) => progress(region.tag ? `${step} (${region.tag})` : step, done, total),
+        parallel: connectionPool([conn, second]),
+      };
+      const documents = await writeDocuments(ctx);
+      const dossiers = await writeDossiersAndPayments(ctx);
+      ctx.progress('reports', 0, 1);
+      const reports = await writeReports(ctx);
+      ctx.progress('reports', 1, 1);
+      const feedback = await writeFeedback(ctx);
+      files.push(
+        ...documents.files,
+        ...dossiers.dossierFiles,
+        ...dossiers.paymentFiles,
+        ...reports.files,
+        ...feedback.files,
+      );
+      rows.documents += documents.rows;
+      rows.dossiers += dossiers.dossiers;
+      rows.payments += dossiers.payments;
+      rows.reports += reports.rows;
+      rows.feedback += feedback.rows;
+    }
     return {
       files,
       rows: {
@@ -125,11 +151,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoResult> {
         procedures: ref.procedures.length,
         indicators: ref.indicators.length,
         targets: ref.targets.length,
-        documents: documents.rows,
-        dossiers: dossiers.dossiers,
-        payments: dossiers.payments,
-        reports: reports.rows,
-        feedback: feedback.rows,
+        ...rows,
       },
       ms: Date.now() - started,
     };

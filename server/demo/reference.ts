@@ -8,6 +8,13 @@ import { builtInCalendar, type CalendarRow } from '../reference/calendar.ts';
 import { allocate, dayFromIso, isoFromDay } from './calendar.ts';
 import { toCsv } from './csv.ts';
 import {
+  type AgencySuccessor,
+  buildMerger,
+  LAST_FORMER_DAY,
+  mergerAgencies,
+  type UnitSuccessor,
+} from './merger.ts';
+import {
   COMMUNE_SYLLABLES_1,
   COMMUNE_SYLLABLES_2,
   PROCEDURE_ACTIONS,
@@ -43,6 +50,9 @@ export interface DemoAgency {
   unit_code: string;
   kind: 'department' | 'district_committee' | 'commune_committee' | 'other';
   sector: string;
+  /** In force from / to (ISO, inclusive; empty = open). */
+  valid_from: string;
+  valid_to: string;
   /** Generator only: relative e-document volume. */
   docWeight: number;
   /** Generator only: handles incoming documents late much more often than the others. */
@@ -95,6 +105,10 @@ export interface DemoReference {
   procedures: DemoProcedure[];
   indicators: DemoIndicator[];
   targets: DemoTarget[];
+  unitSuccessors: UnitSuccessor[];
+  agencySuccessors: AgencySuccessor[];
+  /** The new communes' dossiers and on-time share on the national portal in August 2026 (calibration). */
+  portal: Map<string, { received: number; onTime: number }>;
 }
 
 export const PROVINCE_CODE = '25';
@@ -276,7 +290,7 @@ function buildUnits(): DemoUnit[] {
       parent_code: PROVINCE_CODE,
       kind: d.kind,
       valid_from: '2008-08-01',
-      valid_to: '',
+      valid_to: LAST_FORMER_DAY,
       lat: d.lat,
       lon: d.lon,
       district: d.code,
@@ -303,13 +317,13 @@ function buildUnits(): DemoUnit[] {
       const a = k * 2.399963 + hash01(REF_KEY, 'angle', d.code) * 6.283;
       const h = hash01(REF_KEY, 'weight', seq);
       units.push({
-        code: `08${String(seq).padStart(3, '0')}`,
+        code: `98${String(seq).padStart(3, '0')}`,
         name,
         level: 'commune',
         parent_code: d.code,
         kind,
         valid_from: '2008-08-01',
-        valid_to: '',
+        valid_to: LAST_FORMER_DAY,
         lat: Math.round((d.lat + r * Math.sin(a)) * 10_000) / 10_000,
         lon: Math.round((d.lon + r * Math.cos(a)) * 10_000) / 10_000,
         district: d.code,
@@ -328,7 +342,7 @@ interface DepartmentSeed {
   docWeight: number;
 }
 
-const DEPARTMENTS: DepartmentSeed[] = [
+export const DEPARTMENTS: DepartmentSeed[] = [
   { code: 'SNV', name: 'Sở Nội vụ', sector: 'noi_vu', docWeight: 25 },
   { code: 'STP', name: 'Sở Tư pháp', sector: 'tu_phap', docWeight: 15 },
   { code: 'SKHDT', name: 'Sở Kế hoạch và Đầu tư', sector: 'ke_hoach_dau_tu', docWeight: 25 },
@@ -356,35 +370,6 @@ const LATE_DOC_AGENCIES = new Set(['SXD', 'UBND-240']);
 
 /** The sector of local People's Committees (not a department sector). */
 export const LOCAL_SECTOR = 'chinh_quyen';
-
-function buildAgencies(units: readonly DemoUnit[]): DemoAgency[] {
-  const agencies: DemoAgency[] = DEPARTMENTS.map((d) => ({
-    code: d.code,
-    name: d.name,
-    unit_code: PROVINCE_CODE,
-    kind: 'department',
-    sector: d.sector,
-    docWeight: d.docWeight,
-    lateDocs: LATE_DOC_AGENCIES.has(d.code),
-  }));
-  for (const u of units) {
-    if (u.level === 'province') continue;
-    const code = `UBND-${u.code}`;
-    // "Thành phố Việt Trì" → "UBND thành phố Việt Trì": the kind word is lower-case after "UBND".
-    const name = `UBND ${u.name.slice(0, u.kind.length).toLocaleLowerCase('vi')}${u.name.slice(u.kind.length)}`;
-    const h = hash01(REF_KEY, 'doc-weight', u.code);
-    agencies.push({
-      code,
-      name,
-      unit_code: u.code,
-      kind: u.level === 'district' ? 'district_committee' : 'commune_committee',
-      sector: LOCAL_SECTOR,
-      docWeight: u.level === 'district' ? (u.code === '227' ? 20 : 14) : 0.85 + 0.7 * h,
-      lateDocs: LATE_DOC_AGENCIES.has(code),
-    });
-  }
-  return agencies;
-}
 
 const LEVEL_COUNTS: Record<UnitLevel, number> = { province: 1381, district: 405, commune: 191 };
 /** Seed figures of the catalogue (SUBSYSTEMS.md): 1.977 procedures, 851 level 3, 677 level 4, 626 synced. */
@@ -1458,13 +1443,24 @@ function buildTargets(lastYear: number): DemoTarget[] {
 
 /** The whole catalogue; `lastYear` bounds the targets (the year of the generation's end date). */
 export function buildReference(lastYear: number): DemoReference {
-  const units = buildUnits();
+  const formerPhuTho = buildUnits();
+  const merger = buildMerger(formerPhuTho.filter((u) => u.level === 'commune'));
+  const units = [...formerPhuTho, ...merger.units];
+  const { agencies, agencySuccessors } = mergerAgencies(
+    units,
+    merger.unitSuccessors,
+    DEPARTMENTS,
+    LATE_DOC_AGENCIES,
+  );
   return {
     units,
-    agencies: buildAgencies(units),
+    agencies,
     procedures: buildProcedures(),
     indicators: INDICATORS.map((i) => ({ ...i, due_days: i.due_days ?? DUE_DAYS[i.frequency] })),
     targets: buildTargets(lastYear),
+    unitSuccessors: merger.unitSuccessors,
+    agencySuccessors,
+    portal: merger.portal,
   };
 }
 
@@ -1491,7 +1487,21 @@ export async function writeReference(dataDir: string, ref: DemoReference): Promi
         ref.units,
       ),
     ],
-    ['agencies.csv', toCsv<DemoAgency>(['code', 'name', 'unit_code', 'kind', 'sector'], ref.agencies)],
+    [
+      'agencies.csv',
+      toCsv<DemoAgency>(
+        ['code', 'name', 'unit_code', 'kind', 'sector', 'valid_from', 'valid_to'],
+        ref.agencies,
+      ),
+    ],
+    [
+      'unit_successors.csv',
+      toCsv<UnitSuccessor>(['old_code', 'new_code', 'share', 'weight', 'valid_from'], ref.unitSuccessors),
+    ],
+    [
+      'agency_successors.csv',
+      toCsv<AgencySuccessor>(['old_code', 'new_code', 'valid_from'], ref.agencySuccessors),
+    ],
     [
       'procedures.csv',
       // A synchronised procedure has two versions: not synchronised until the day before it began, then synchronised.

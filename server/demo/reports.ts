@@ -18,8 +18,9 @@ const monthEndDate = (day: number) => Number(isoFromDay(day).slice(8, 10));
 
 import type { GenContext } from './context.ts';
 import { toCsv } from './csv.ts';
+import { agencyOn } from './merger.ts';
 import { hash01, hashNormal, hashPoisson } from './random.ts';
-import { type DemoIndicator, LATE_REPORTING_DISTRICTS, PROVINCE_CODE } from './reference.ts';
+import { type DemoIndicator, LATE_REPORTING_DISTRICTS } from './reference.ts';
 
 interface Period {
   /** `2021-08`, `2021-Q3`, `2021` */
@@ -362,7 +363,10 @@ function rankingValue(c: ValueContext): number {
 
 /** Generate and write `feeds/reports/reports.csv`. */
 export async function writeReports(ctx: GenContext): Promise<{ files: string[]; rows: number }> {
-  const { ref, seed } = ctx;
+  const { ref, seed, region } = ctx;
+  const PROVINCE_CODE = region.province;
+  // The former provinces' own figures scale with their size; the merged province reports for all three.
+  const provinceShare = region.key === 'merged' ? 1.9 : region.volume;
   const districts = ref.units.filter((u) => u.level === 'district');
   const communes = ref.units.filter((u) => u.level === 'commune');
   const population = new Map<string, number>();
@@ -370,16 +374,21 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
   const totalPop = [...population.values()].reduce((a, b) => a + b, 0);
   const signatures = signatureSeries(seed, (new Date(ctx.toDay * 86_400_000).getUTCFullYear() - 2019) * 12);
 
+  // A former province's last period ends on its last day (complete); otherwise a period ending today is not.
+  const periodsEnd = region.to && ctx.toDay === dayFromIso(region.to) ? ctx.toDay + 1 : ctx.toDay;
   const rows: ReportRow[] = [];
   for (const ind of ref.indicators) {
     const units = ind.reporting_level === 'district' ? districts.map((d) => d.code) : [PROVINCE_CODE];
-    for (const p of periods(ind.frequency, ctx.fromDay, ctx.toDay)) {
+    for (const p of periods(ind.frequency, ctx.fromDay, periodsEnd)) {
       for (const unit of units) {
         const share = unit === PROVINCE_CODE ? 1 : (population.get(unit) ?? 0) / totalPop;
-        const c: ValueContext = { seed, code: ind.code, unit, p, share };
+        // The region's size: 1 for the former Phú Thọ (its seed figures), its own for the others.
+        const size = unit === PROVINCE_CODE ? provinceShare : region.volume;
+        const c: ValueContext = { seed, code: ind.code, unit, p, share: share * size };
         let value: number;
-        if (ind.code === 'signatures_issued') value = p.monthIndex >= 0 ? signatures[p.monthIndex] : 2600;
-        else if (ind.code === 'video_endpoints') value = videoEndpoints(p.monthIndex);
+        if (ind.code === 'signatures_issued')
+          value = Math.round((p.monthIndex >= 0 ? signatures[p.monthIndex] : 2600) * size);
+        else if (ind.code === 'video_endpoints') value = Math.round(videoEndpoints(p.monthIndex) * size);
         else if (ind.subsystem === 'rankings') value = rankingValue(c);
         else value = MODELS[ind.code]?.(c) ?? Number.NaN;
         if (!Number.isFinite(value)) throw new Error(`no value model for indicator ${ind.code}`);
@@ -416,7 +425,10 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
           period: p.label,
           value,
           submitted_at: isoLocalWithOffset(submitted),
-          agency_code: unit === PROVINCE_CODE ? ind.agency : `UBND-${unit}`,
+          agency_code:
+            unit === PROVINCE_CODE
+              ? agencyOn(ref.agencySuccessors, `${region.agencyPrefix}${ind.agency}`, isoFromDay(day))
+              : `${region.agencyPrefix}UBND-${unit}`,
           updated_at: isoLocalWithOffset(revised ? revisedAt : submitted),
         });
       }
@@ -430,7 +442,7 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
   );
   const dir = join(ctx.dataDir, 'feeds', 'reports');
   await mkdir(dir, { recursive: true });
-  const file = join(dir, 'reports.csv');
+  const file = join(dir, region.key === 'pt' ? 'reports.csv' : `reports-${region.tag}.csv`);
   await writeFile(
     file,
     toCsv<ReportRow>(

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { REFORM_DAY } from './merger.ts';
 import { sqlText } from './sql.ts';
 
 /** The seed figures of SUBSYSTEMS.md as named by verifyDemoFiles. */
@@ -67,7 +68,21 @@ export async function verifyDemoFiles(dataDir: string): Promise<Record<string, n
          updated_at::TIMESTAMPTZ AS updated_at)
        FROM read_csv(${path('feeds', 'reports', 'reports.csv')}, all_varchar = true, header = true)`,
     );
-    await conn.run(`CREATE TEMP TABLE doc_local AS SELECT *, ${local('"at"')} AS day FROM documents`);
+    // The seed figures are the former Phú Thọ's (its files keep the plain names; the merged province's start on
+    // 1/7/2025): its documents, agencies and communes.
+    await conn.run(
+      `CREATE TEMP TABLE doc_local AS SELECT *, ${local('"at"')} AS day
+       FROM read_parquet(${path('feeds', 'documents', 'documents-20??.parquet')}) WHERE "at" < TIMESTAMPTZ '${REFORM_DAY} 00:00:00+07'`,
+    );
+    await conn.run(
+      `CREATE TEMP TABLE pt_communes AS SELECT code FROM units WHERE level = 'commune'
+       AND parent_code IN (SELECT code FROM units WHERE level = 'district' AND parent_code = '25')`,
+    );
+    await conn.run(
+      `CREATE TEMP TABLE pt_agencies AS SELECT * FROM agencies WHERE coalesce(valid_from, '') < '2021-01-01'
+       AND (unit_code = '25' OR unit_code IN (SELECT code FROM pt_communes)
+            OR unit_code IN (SELECT code FROM units WHERE level = 'district' AND parent_code = '25'))`,
+    );
 
     // 1–3: documents
     for (const year of [2021, 2020]) {
@@ -78,19 +93,19 @@ export async function verifyDemoFiles(dataDir: string): Promise<Record<string, n
         `SELECT count(*) FROM doc_local WHERE ${range} AND direction = 'out' AND via_national_axis`,
       );
     }
-    await scalar('agencies_total', 'SELECT count(*) FROM agencies');
+    await scalar('agencies_total', 'SELECT count(*) FROM pt_agencies');
     await scalar(
       'agencies_without_documents_2021_jan_aug',
-      `SELECT count(*) FROM agencies a WHERE NOT EXISTS (SELECT 1 FROM doc_local d
+      `SELECT count(*) FROM pt_agencies a WHERE NOT EXISTS (SELECT 1 FROM doc_local d
          WHERE d.agency_code = a.code AND d.day BETWEEN DATE '2021-01-01' AND DATE '2021-08-31')`,
     );
     await scalar(
       'agencies_without_documents_any_full_year',
-      `SELECT count(*) FROM agencies a, (SELECT DISTINCT year(day) AS y FROM doc_local WHERE year(day) < year(current_date)) y
-       WHERE NOT EXISTS (SELECT 1 FROM doc_local d WHERE d.agency_code = a.code AND year(d.day) = y.y)`,
+      `SELECT count(*) FROM pt_agencies a, (SELECT DISTINCT year(day) AS y FROM doc_local WHERE year(day) < 2025) y
+       WHERE (a.valid_to IS NULL OR a.valid_to = '' OR a.valid_to >= y.y || '-12-31') AND NOT EXISTS (SELECT 1 FROM doc_local d WHERE d.agency_code = a.code AND year(d.day) = y.y)`,
     );
     await scalar('subject_max_length', 'SELECT max(length(subject)) FROM documents');
-    for (const year of [2020, 2021, 2026]) {
+    for (const year of [2020, 2021, 2024]) {
       await scalar(
         `signed_out_rate_${year}`,
         `SELECT round(100 * avg(digitally_signed::INTEGER), 2) FROM doc_local WHERE direction = 'out' AND year(day) = ${year}`,
@@ -108,24 +123,27 @@ export async function verifyDemoFiles(dataDir: string): Promise<Record<string, n
     );
 
     // 5: procedures
-    await scalar('procedures_total', 'SELECT count(*) FROM procedures');
+    // One row per version (FEEDS.md v2): the catalogue as it stood on 31/8/2021.
+    await conn.run(`CREATE TEMP TABLE catalogue AS SELECT * FROM procedures
+      WHERE coalesce(valid_from, '') <= '2021-08-31' AND (coalesce(valid_to, '') = '' OR valid_to >= '2021-08-31')`);
+    await scalar('procedures_total', 'SELECT count(*) FROM catalogue');
     await scalar(
       'procedures_partial_online',
-      `SELECT count(*) FROM procedures WHERE service_level = 'partial_online'`,
+      `SELECT count(*) FROM catalogue WHERE service_level = 'partial_online'`,
     );
     await scalar(
       'procedures_full_online',
-      `SELECT count(*) FROM procedures WHERE service_level = 'full_online'`,
+      `SELECT count(*) FROM catalogue WHERE service_level = 'full_online'`,
     );
     await scalar(
       'procedures_synced_national',
-      `SELECT count(*) FROM procedures WHERE synced_national = 'true'`,
+      `SELECT count(DISTINCT code) FROM procedures WHERE synced_national = 'true'`,
     );
 
     // 6: communes with a successful online payment by a date
-    await scalar('communes_total', `SELECT count(*) FROM units WHERE level = 'commune'`);
+    await scalar('communes_total', `SELECT count(*) FROM pt_communes`);
     const communesPaying = (date: string) => `SELECT count(DISTINCT p.unit_code) FROM payments p
-      JOIN units u ON u.code = p.unit_code AND u.level = 'commune'
+      JOIN pt_communes u ON u.code = p.unit_code
       WHERE p.status = 'success' AND p.channel <> 'counter_pos' AND ${local('p.paid_at')} <= DATE '${date}'`;
     await scalar('communes_online_payment_2021_08', communesPaying('2021-08-31'));
     await scalar('communes_online_payment_2022_12', communesPaying('2022-12-31'));
@@ -187,7 +205,12 @@ export async function verifyDemoFiles(dataDir: string): Promise<Record<string, n
       JOIN units u ON u.code = d.unit_code
       WHERE status = 'completed' AND date_trunc('quarter', ${local('completed_at')}) = ${lastQuarter} AND ${where}`;
     await scalar('ontime_rate_last_quarter_province', onTime('TRUE'));
-    await scalar('ontime_rate_last_quarter_thanh_son', onTime(`(u.code = '238' OR u.parent_code = '238')`));
+    await scalar(
+      'ontime_rate_2025_q2_thanh_son',
+      `SELECT round(100 * avg((completed_at <= due_at)::INTEGER), 2) FROM dossiers d JOIN units u ON u.code = d.unit_code
+       WHERE status = 'completed' AND (u.code = '238' OR u.parent_code = '238')
+         AND ${local('received_at')} BETWEEN DATE '2025-04-01' AND DATE '2025-06-30'`,
+    );
     await scalar(
       'ontime_rate_2021_province',
       `SELECT round(100 * avg((completed_at <= due_at)::INTEGER), 2) FROM dossiers
