@@ -90,6 +90,11 @@ async function main() {
   } else if (hasFeeds && existsSync(join(dataDir, 'feeds', '.demo'))) demo = true;
 
   if (await loadReferenceIfPresent(db, dataDir)) console.log('Reference data loaded.');
+  if (demo) {
+    const { importDemoBoundaries } = await import('./demo/boundaries.ts');
+    const n = await importDemoBoundaries(db);
+    if (n > 0) console.log(`Demo boundaries: ${n} real units (units-2025, MIT).`);
+  }
   const { files } = listDeliveries([join(dataDir, 'feeds')]);
   if (files.length > 0) {
     console.log(`Loading ${files.length} delivery files…`);

@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createApp } from '../../server/app.ts';
 import { prepareAccess } from '../../server/auth/boot.ts';
+import { importDemoBoundaries } from '../../server/demo/boundaries.ts';
 import { generateDemo } from '../../server/demo/generate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
@@ -34,6 +35,7 @@ export async function startProduct(opts: ProductOptions = {}) {
   const env = parseEnv({ IOC_DB: join(dir, 'ioc.duckdb'), IOC_DATA_DIR: dir, ...opts.env });
   const db = await openStore(env);
   await loadReferenceIfPresent(db, dir);
+  await importDemoBoundaries(db); // as npm start does for the demo
   await loadFiles(db, listDeliveries([join(dir, 'feeds')]).files);
   const log: string[] = [];
   const auth = await prepareAccess(db, env, dir, (line) => log.push(line));
