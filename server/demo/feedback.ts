@@ -73,7 +73,7 @@ export async function writeFeedback(ctx: GenContext): Promise<{ files: string[];
   // Regions other than the former Phú Thọ draw their own numbers (a seed of their own).
   const seed = region.tag ? `${ctx.seed}:${region.tag}` : ctx.seed;
   const procedures = ref.procedures;
-  const size = region.key === 'merged' ? 1.9 : region.volume;
+  const size = region.volume;
   // The agencies in force on a day (departments merged on 1/3/2025): kept per distinct set.
   const pools = new Map<string, { departments: typeof ref.agencies; committees: typeof ref.agencies }>();
   const poolOn = (day: number) => {

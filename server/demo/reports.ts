@@ -365,8 +365,6 @@ function rankingValue(c: ValueContext): number {
 export async function writeReports(ctx: GenContext): Promise<{ files: string[]; rows: number }> {
   const { ref, seed, region } = ctx;
   const PROVINCE_CODE = region.province;
-  // The former provinces' own figures scale with their size; the merged province reports for all three.
-  const provinceShare = region.key === 'merged' ? 1.9 : region.volume;
   const districts = ref.units.filter((u) => u.level === 'district');
   const communes = ref.units.filter((u) => u.level === 'commune');
   const population = new Map<string, number>();
@@ -382,8 +380,9 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
     for (const p of periods(ind.frequency, ctx.fromDay, periodsEnd)) {
       for (const unit of units) {
         const share = unit === PROVINCE_CODE ? 1 : (population.get(unit) ?? 0) / totalPop;
-        // The region's size: 1 for the former Phú Thọ (its seed figures), its own for the others.
-        const size = unit === PROVINCE_CODE ? provinceShare : region.volume;
+        // The region's size: 1 for the former Phú Thọ (its seed figures), its own for the others (the merged
+        // province reports for all three).
+        const size = region.volume;
         const c: ValueContext = { seed, code: ind.code, unit, p, share: share * size };
         let value: number;
         if (ind.code === 'signatures_issued')

@@ -138,10 +138,16 @@ export async function loadDelivery(
             `INSERT INTO bad SELECT rec, $field, NULL, $reason FROM parsed WHERE (${r.bad}) AND rec NOT IN (SELECT rec FROM bad)`,
             { field: r.field, reason: r.reason },
           );
-        const { mapped, respelled } = await checkInForce(tx, spec);
+        const { mapped, respelled, respell } = await checkInForce(tx, spec);
         const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
         // Records changed in `parsed` (mapped or respelled) must come from it, not from the file again.
-        const counts = await upsert(tx, d.feed, id, mapped + respelled === 0 ? st.reparse : undefined);
+        const counts = await upsert(
+          tx,
+          d.feed,
+          id,
+          mapped + respelled === 0 ? st.reparse : undefined,
+          respell,
+        );
         await tx.run(
           `INSERT INTO rejects SELECT $id, $feed, $name,
            CASE $format WHEN 'csv' THEN rec + 1 WHEN 'ndjson' THEN rec END, rec, r_id, field, value, reason
@@ -209,8 +215,11 @@ export async function loadDelivery(
  * the largest part — and counted; without one it is rejected with that reason (`unit 08611 not in force on
  * 2024-03-05`). Reports name their period, not a day: they are left to the period checks.
  */
-async function checkInForce(tx: Tx, spec: FeedSpec): Promise<{ mapped: number; respelled: number }> {
-  const none = { mapped: 0, respelled: 0 };
+async function checkInForce(
+  tx: Tx,
+  spec: FeedSpec,
+): Promise<{ mapped: number; respelled: number; respell: boolean }> {
+  const none = { mapped: 0, respelled: 0, respell: false };
   if (spec.name === 'reports') return none;
   const day = vnDateSql(`p."${spec.eventTime}"`);
   const ok = `p.rec NOT IN (SELECT rec FROM bad) AND p."${spec.eventTime}" IS NOT NULL`;
@@ -225,16 +234,27 @@ async function checkInForce(tx: Tx, spec: FeedSpec): Promise<{ mapped: number; r
     `SELECT ${code} AS code, ${vnDateSql(`min(${t})`)} AS lo, ${vnDateSql(`max(${t})`)} AS hi
      FROM parsed p ${join} WHERE ${t} IS NOT NULL AND ${code} IS NOT NULL GROUP BY 1`;
   const [{ n }] = await tx.query<{ n: number }>(
-    `SELECT (SELECT count(*) FROM (${spans('p.agency_code', '')}) g
-              WHERE NOT EXISTS (SELECT 1 FROM agencies a WHERE a.code = g.code AND ${inForceOverSql('a', 'g.lo', 'g.hi')}))
-          + ${
-            hasUnit
-              ? `(SELECT count(*) FROM (${spans(spec.unitSql, 'LEFT JOIN agencies ag ON ag.code = p.agency_code')}) g
-              WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.code = g.code AND ${inForceOverSql('u', 'g.lo', 'g.hi')}))`
-              : '0'
-          } AS n`,
+    `SELECT count(*) AS n FROM (${spans('p.agency_code', '')}) g
+     WHERE NOT EXISTS (SELECT 1 FROM agencies a WHERE a.code = g.code AND ${inForceOverSql('a', 'g.lo', 'g.hi')})`,
   );
-  if (n === 0) return none;
+  if (hasUnit) {
+    await tx.run(`CREATE OR REPLACE TEMP TABLE unit_spans_out AS
+      SELECT * FROM (${spans(spec.unitSql, 'LEFT JOIN agencies ag ON ag.code = p.agency_code')}) g
+      WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.code = g.code AND ${inForceOverSql('u', 'g.lo', 'g.hi')})`);
+    // A former province's delivery names its communes by national code, some of which today's communes reuse: when
+    // each such code has exactly one version in force over its whole span, the records are respelled by code (a
+    // few rows joined on the way in) instead of record by record.
+    await tx.run(`CREATE OR REPLACE TEMP TABLE respell AS
+      SELECT g.code AS old, any_value(u.code) AS new, count(u.code) AS versions
+      FROM unit_spans_out g LEFT JOIN units u ON u.national_code = g.code AND u.code <> g.code
+        AND ${inForceOverSql('u', 'g.lo', 'g.hi')}
+      GROUP BY g.code`);
+    const [r] = await tx.query<{ out: number; single: number }>(
+      'SELECT count(*) AS out, count(*) FILTER (WHERE versions = 1) AS single FROM respell',
+    );
+    if (n === 0 && r.out === 0) return none;
+    if (n === 0 && r.single === r.out) return { ...none, respell: true };
+  } else if (n === 0) return none;
   // A reused national code: the version in force on the record's day (not a mapping, the same spelling).
   let respelled = 0;
   if (hasUnit) {
@@ -260,7 +280,7 @@ async function checkInForce(tx: Tx, spec: FeedSpec): Promise<{ mapped: number; r
   await tx.run('INSERT INTO in_force_mapped SELECT rec FROM agency_map WHERE new IS NOT NULL');
   // Then units: the record's own, else its agency's (a feed without unit_code follows its agencies alone).
   const unit = spec.unitSql;
-  if (!hasUnit) return { mapped: await mappedCount(tx), respelled };
+  if (!hasUnit) return { mapped: await mappedCount(tx), respelled, respell: false };
   await tx.run(`CREATE OR REPLACE TEMP TABLE unit_map AS
     SELECT p.rec, u.code AS old, strftime(${day}, '%Y-%m-%d') AS d,
       (SELECT s.new_code FROM unit_successors s WHERE s.old_code = u.code AND s.valid_from <= ${day}
@@ -273,7 +293,7 @@ async function checkInForce(tx: Tx, spec: FeedSpec): Promise<{ mapped: number; r
     `UPDATE parsed SET unit_code = m.new FROM unit_map m WHERE parsed.rec = m.rec AND m.new IS NOT NULL`,
   );
   await tx.run('INSERT INTO in_force_mapped SELECT rec FROM unit_map WHERE new IS NOT NULL');
-  return { mapped: await mappedCount(tx), respelled };
+  return { mapped: await mappedCount(tx), respelled, respell: false };
 }
 
 async function mappedCount(tx: Tx): Promise<number> {
@@ -290,7 +310,12 @@ async function mappedCount(tx: Tx): Promise<number> {
  * anti-join, the newest-per-id window, the stale filter and the delete of replaced versions each run only when
  * there is something for them to do (the window alone was 38–48 % of a year's load).
  */
-async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: string) {
+async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: string, respell = false) {
+  // Reused national codes respelled by code (checkInForce's `respell` table) on the way from parsed or the file.
+  const respelled = (rows: string) =>
+    respell
+      ? `(SELECT q.* REPLACE (coalesce(rs.new, q.unit_code) AS unit_code) FROM ${rows} q LEFT JOIN respell rs ON rs.old = q.unit_code)`
+      : rows;
   const spec = FEEDS[feed];
   const cols = spec.fields.map((f) => f.name);
   const extra = feed === 'reports' ? periodBoundsSql('p.period') : undefined;
@@ -298,7 +323,7 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: stri
     `SELECT (SELECT count(*) FROM bad) AS faults, count(*) - count(DISTINCT id) AS dups FROM parsed`,
   );
   const valid = facts.faults > 0 ? 'p.rec NOT IN (SELECT rec FROM bad)' : 'true';
-  const source = `parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code WHERE ${valid}`;
+  const source = `${respelled('parsed')} p LEFT JOIN agencies ag ON ag.code = p.agency_code WHERE ${valid}`;
   if (facts.dups > 0)
     // Newest version per id within the delivery; a later line wins a tie (the last state in the file).
     await tx.run(`CREATE TEMP TABLE cand AS SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM ${source}
@@ -319,7 +344,7 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: stri
   await tx.run(
     clean
       ? `CREATE TEMP VIEW ups AS SELECT p.*, ${spec.unitSql} AS unit_code_resolved
-         FROM (${reparse}) p LEFT JOIN agencies ag ON ag.code = p.agency_code`
+         FROM ${respelled(`(${reparse})`)} p LEFT JOIN agencies ag ON ag.code = p.agency_code`
       : `CREATE TEMP VIEW ups AS SELECT * FROM cand${k.newer > 0 ? ' WHERE id NOT IN (SELECT id FROM known WHERE newer)' : ''}`,
   );
   const validCount = (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM parsed p WHERE ${valid}`))[0]
