@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VN_OFFSET } from '../../common/vn-time.ts';
 import type { Db } from '../db/index.ts';
-import { vnDateSql } from '../db/sql.ts';
+import { inForceSql, vnDateSql } from '../db/sql.ts';
 import { loadDelivery } from '../feeds/loader.ts';
 import type { FeedName } from '../feeds/specs.ts';
 
@@ -31,9 +31,12 @@ export function startLive(
     running = true;
     try {
       pools ??= {
-        agencies: (await db.query<{ code: string }>('SELECT code FROM agencies ORDER BY code')).map(
-          (r) => r.code,
-        ),
+        // today's agencies (the former ones would be mapped to their successors by the loader anyway)
+        agencies: (
+          await db.query<{ code: string }>(
+            `SELECT code FROM agencies WHERE ${inForceSql('agencies', vnDateSql('now()'))} ORDER BY code`,
+          )
+        ).map((r) => r.code),
         procedures: await db.query(
           'SELECT code, service_level, has_fee, level FROM procedures ORDER BY code',
         ),

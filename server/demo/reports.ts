@@ -361,6 +361,9 @@ function rankingValue(c: ValueContext): number {
   return isRank ? Math.min(63, Math.max(1, Math.round(v))) : v;
 }
 
+/** Indicator units that are quantities (they add up across provinces), not rates, scores or ranks. */
+const ABSOLUTE_UNITS = new Set(['count', 'tỷ VND', 'triệu USD']);
+
 /** Generate and write `feeds/reports/reports.csv`. */
 export async function writeReports(ctx: GenContext): Promise<{ files: string[]; rows: number }> {
   const { ref, seed, region } = ctx;
@@ -380,16 +383,16 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
     for (const p of periods(ind.frequency, ctx.fromDay, periodsEnd)) {
       for (const unit of units) {
         const share = unit === PROVINCE_CODE ? 1 : (population.get(unit) ?? 0) / totalPop;
-        // The region's size: 1 for the former Phú Thọ (its seed figures), its own for the others (the merged
-        // province reports for all three).
-        const size = region.volume;
-        const c: ValueContext = { seed, code: ind.code, unit, p, share: share * size };
+        const c: ValueContext = { seed, code: ind.code, unit, p, share };
         let value: number;
-        if (ind.code === 'signatures_issued')
-          value = Math.round((p.monthIndex >= 0 ? signatures[p.monthIndex] : 2600) * size);
-        else if (ind.code === 'video_endpoints') value = Math.round(videoEndpoints(p.monthIndex) * size);
+        if (ind.code === 'signatures_issued') value = p.monthIndex >= 0 ? signatures[p.monthIndex] : 2600;
+        else if (ind.code === 'video_endpoints') value = videoEndpoints(p.monthIndex);
         else if (ind.subsystem === 'rankings') value = rankingValue(c);
         else value = MODELS[ind.code]?.(c) ?? Number.NaN;
+        // Quantities follow the region's size (1 for the former Phú Thọ and its seed figures; the merged province
+        // reports for all three); rates, scores and ranks are the region's own as they are.
+        if (region.volume !== 1 && ABSOLUTE_UNITS.has(ind.unit))
+          value = ind.unit === 'count' ? Math.round(value * region.volume) : round(value * region.volume, 1);
         if (!Number.isFinite(value)) throw new Error(`no value model for indicator ${ind.code}`);
 
         // Submission: usually shortly before the due day, sometimes late, occasionally never;

@@ -272,6 +272,7 @@ async function checkInForce(
       (SELECT s.new_code FROM agency_successors s WHERE s.old_code = p.agency_code AND s.valid_from <= ${day}
        ORDER BY s.valid_from DESC LIMIT 1) AS new
     FROM parsed p JOIN agencies a ON a.code = p.agency_code WHERE ${ok} AND ${outOfForce('a')}`);
+  await followSuccessors(tx, 'agency_map', 'agency_successors', 'agencies', '');
   await tx.run(`INSERT INTO bad SELECT rec, 'agency_code', old, 'agency ' || old || ' not in force on ' || d
     FROM agency_map WHERE new IS NULL`);
   await tx.run(
@@ -287,6 +288,7 @@ async function checkInForce(
        ORDER BY s.valid_from DESC, s.weight DESC, s.new_code LIMIT 1) AS new
     FROM parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code JOIN units u ON u.code = ${unit}
     WHERE ${ok} AND ${outOfForce('u')}`);
+  await followSuccessors(tx, 'unit_map', 'unit_successors', 'units', ', s.weight DESC, s.new_code');
   await tx.run(`INSERT INTO bad SELECT rec, 'unit_code', old, 'unit ' || old || ' not in force on ' || d
     FROM unit_map WHERE new IS NULL`);
   await tx.run(
@@ -294,6 +296,25 @@ async function checkInForce(
   );
   await tx.run('INSERT INTO in_force_mapped SELECT rec FROM unit_map WHERE new IS NOT NULL');
   return { mapped: await mappedCount(tx), respelled, respell: false };
+}
+
+/**
+ * A successor may itself have been succeeded by the record's day (Vĩnh Phúc's Sở Lao động – Thương binh và Xã hội
+ * went into its Sở Nội vụ on 1/3/2025, which went into Phú Thọ's on 1/7/2025): follow the chain to the one in force
+ * on that day; a chain that ends out of force leaves the record unmapped (rejected with the reason).
+ */
+async function followSuccessors(tx: Tx, map: string, successors: string, ref: string, order: string) {
+  const day = 'CAST(m.d AS DATE)';
+  for (let hop = 0; hop < 10; hop++) {
+    const [r] = await tx.query<{ Count: number }>(`UPDATE ${map} SET new = nxt.code FROM (
+        SELECT m.rec, (SELECT s.new_code FROM ${successors} s WHERE s.old_code = m.new AND s.valid_from <= ${day}
+                       ORDER BY s.valid_from DESC${order} LIMIT 1) AS code
+        FROM ${map} m JOIN ${ref} t ON t.code = m.new WHERE NOT (${inForceSql('t', day)})) nxt
+      WHERE ${map}.rec = nxt.rec AND nxt.code IS NOT NULL AND nxt.code <> ${map}.new`);
+    if (!Number(r?.Count ?? 0)) break;
+  }
+  await tx.run(`UPDATE ${map} SET new = NULL WHERE rec IN (
+    SELECT m.rec FROM ${map} m JOIN ${ref} t ON t.code = m.new WHERE NOT (${inForceSql('t', 'CAST(m.d AS DATE)')}))`);
 }
 
 async function mappedCount(tx: Tx): Promise<number> {

@@ -242,8 +242,8 @@ export const STATIC_KPIS: KpiInput[] = [
       'Agencies exchanging e-documents with integrated digital signatures',
     ),
     description: n(
-      'Cơ quan có văn bản điện tử ký số (gửi hoặc nhận) trong kỳ ÷ số cơ quan.',
-      'Agencies with digitally signed e-documents (sent or received) in the period ÷ agencies.',
+      'Cơ quan đang hoạt động cuối kỳ có văn bản điện tử ký số (gửi hoặc nhận) trong kỳ ÷ số cơ quan đang hoạt động cuối kỳ (cơ quan đã sáp nhập không tính hai lần).',
+      'Agencies in force at the period end with digitally signed e-documents (sent or received) in the period ÷ agencies in force at the period end (a merged agency is not counted twice).',
     ),
     ...pct,
     direction: 'up',
@@ -255,7 +255,9 @@ export const STATIC_KPIS: KpiInput[] = [
       source: 'documents',
       agg: 'count_distinct',
       expr: 's.agency_code',
-      where: 's.digitally_signed',
+      // The same agencies as the denominator: those in force on the period's last day (a year across the reform
+      // counts today's agencies, not also the former ones whose documents fell before it).
+      where: `s.digitally_signed AND s.agency_code IN (SELECT a.code FROM agencies a WHERE ${IN_FORCE_AT_END('a')})`,
       time: 'at',
     },
     denominator: { source: 'agencies', agg: 'count' },

@@ -1,7 +1,7 @@
 // Units and agencies with dates and successors (FEEDS.md v2; issue 13 groundwork): a crosswalk must account for
 // every former unit exactly once; a record whose unit or agency was not in force on its event date is mapped to
 // the successor (counted in the load report) or rejected with that reason.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,44 @@ describe('a record names a unit or agency in force at its event date, or its suc
       { id: 'B', agency_code: 'SNV', unit_code: '09002' },
       { id: 'E', agency_code: 'UBND-08001', unit_code: '08001' },
     ]);
+  });
+});
+
+describe('successions in a chain', () => {
+  it('a record follows the successors to the one in force on its day (1/3/2025, then 1/7/2025)', async () => {
+    const dir = referenceDir(CROSSWALK);
+    // Vĩnh Phúc's labour department went into its Sở Nội vụ on 1/3/2025, which went into Phú Thọ's on 1/7/2025.
+    appendFileSync(
+      join(dir, 'agencies.csv'),
+      'VP-SLDTBXH,Sở LĐTBXH tỉnh Vĩnh Phúc,25,department,lao_dong,,2025-02-28\nVP-SNV,Sở Nội vụ tỉnh Vĩnh Phúc,25,department,noi_vu,,2025-06-30\n',
+    );
+    appendFileSync(
+      join(dir, 'agency_successors.csv'),
+      'VP-SLDTBXH,VP-SNV,2025-03-01\nVP-SNV,SNV,2025-07-01\n',
+    );
+    await loadReference(db, dir);
+    const head = 'id,procedure_code,agency_code,unit_code,channel,received_at,due_at,status';
+    const r = await loadDelivery(db, {
+      feed: 'dossiers',
+      path: deliveryFile(
+        'dossiers',
+        'chain.csv',
+        [
+          head,
+          'CH1,1.001,VP-SLDTBXH,,online,2025-08-05T09:00:00+07:00,2025-08-20T17:00:00+07:00,received',
+          'CH2,1.001,VP-SLDTBXH,,online,2025-04-02T09:00:00+07:00,2025-04-20T17:00:00+07:00,received',
+          'CH3,1.001,VP-SLDTBXH,,online,2025-02-10T09:00:00+07:00,2025-02-20T17:00:00+07:00,received',
+        ].join('\n'),
+      ),
+      name: 'chain.csv',
+      format: 'csv',
+      source: 'test',
+    });
+    expect(r).toMatchObject({ accepted: 3, rejected: 0, mapped: 2 });
+    const rows = await db.query<{ id: string; agency_code: string }>(
+      `SELECT id, agency_code FROM dossiers WHERE id LIKE 'CH%' ORDER BY id`,
+    );
+    expect(rows.map((x) => x.agency_code)).toEqual(['SNV', 'VP-SNV', 'VP-SLDTBXH']);
   });
 });
 
