@@ -171,8 +171,10 @@ export function restate(
 
 /** Aggregates over restated rows: each row weighted by its share `w` (`f`: a FILTER clause for each aggregate). */
 export const WAGG: Record<Measure['agg'], (e: string, f?: string) => string> = {
-  count: (_e, f = '') => `sum(s.w)${f}`,
-  sum: (e, f = '') => `sum((${e}) * s.w)${f}`,
+  // Shares add up in binary floating point (0,678 + 0,322 is not exactly 1): rounded to 9 decimals, a count of whole
+  // records stays whole (24130, not 24130.000000000004) and a divided commune's share keeps its digits.
+  count: (_e, f = '') => `round(sum(s.w)${f}, 9)`,
+  sum: (e, f = '') => `round(sum((${e}) * s.w)${f}, 9)`,
   avg: (e, f = '') => `sum((${e}) * s.w)${f} / nullif(sum(CASE WHEN (${e}) IS NOT NULL THEN s.w END)${f}, 0)`,
   max: (e, f = '') => `max(${e})${f}`,
   count_distinct: (e, f = '') => `count(DISTINCT ${e})${f}`,

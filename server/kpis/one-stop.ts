@@ -4,7 +4,7 @@
 // column is the condition of the services KPI of the same name (dossier-states.ts), under the same filter path.
 import type { Params } from '../db/index.ts';
 import * as S from './dossier-states.ts';
-import { bindBranch, dimSql, filterSql, restate, type Scope } from './engine.ts';
+import { bindBranch, dimSql, filterSql, restate, type Scope, WAGG } from './engine.ts';
 import type { Range } from './period.ts';
 import { cached, type KpiContext, labelsOf, OUTSIDE_LABEL } from './service.ts';
 import type { Filters } from './types.ts';
@@ -137,7 +137,8 @@ async function compute(
   // The current view restates former units (a divided commune's dossiers count by its shares).
   const wrap = restate('dossiers', filters, by);
   const aggs = ONE_STOP_COLUMNS.map(
-    (c) => `${wrap ? 'sum(s.w)' : 'count(*)'} FILTER (WHERE ${c.where}) AS ${c.key}`,
+    (c) =>
+      `${wrap ? WAGG.count('', ` FILTER (WHERE ${c.where})`) : `count(*) FILTER (WHERE ${c.where})`} AS ${c.key}`,
   );
   // Only the rows some column can count: handled in the period, or completed or closed in it. The columns' own
   // conditions then run on those rows alone (a quarter's few hundred thousand, not every dossier since 2020).
@@ -157,7 +158,8 @@ async function compute(
     .filter((r) => ONE_STOP_COLUMNS.some((c) => r[c.key] > 0))
     .sort((a, b) => b.handled - a.handled || String(a.key).localeCompare(String(b.key)));
   const sum = Object.fromEntries(
-    ONE_STOP_COLUMNS.map((c) => [c.key, rows.reduce((a, r) => a + r[c.key], 0)]),
+    // Shares of divided communes add up in floating point: whole dossiers again to 9 decimals (as the rows are).
+    ONE_STOP_COLUMNS.map((c) => [c.key, Math.round(rows.reduce((a, r) => a + r[c.key], 0) * 1e9) / 1e9]),
   ) as OneStopCounts;
   return {
     from: range.from,

@@ -69,34 +69,50 @@ describe('overview', () => {
 });
 
 describe('drill-down', () => {
-  it('clicking a district on the map narrows the subsystem page to it', async () => {
-    const { page, errors } = await open('/s/services');
-    const district = '[data-testid="map"] path[data-code="238"]';
-    await page.waitForSelector(district, { timeout: 60_000 });
-    await page.click(district);
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('unit') === '238');
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="unit-breadcrumb"]')?.textContent?.includes('Thanh Sơn'),
+  /** Click a unit on the map and check the page and its records narrow to it, as the API counts them. */
+  async function drill(path: string, code: string, name: string, query: string, shot: string) {
+    const { page, errors } = await open(path);
+    const shape = `[data-testid="map"] path[data-code="${code}"]`;
+    await page.waitForSelector(shape, { timeout: 60_000 });
+    await page.click(shape);
+    await page.waitForFunction((c) => new URL(location.href).searchParams.get('unit') === c, code);
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="unit-breadcrumb"]')?.textContent?.includes(n),
+      name,
     );
     await page.waitForSelector('[data-testid="kpi-card"]');
     await page.waitForLoadState('networkidle');
-    // The records behind the numbers are Thanh Sơn's only: every row's unit is under district 238.
-    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
     const api = await fetch(
-      `${product.url}/api/kpis/services.ontime_rate/records?from=${today.slice(0, 4)}-01-01&to=${today}&unit=238&limit=1`,
+      `${product.url}/api/kpis/services.ontime_rate/records?${query}&unit=${code}&limit=1`,
     );
     const { total } = (await api.json()) as { total: number };
     expect(total).toBeGreaterThan(0);
-    // The records table settles on Thanh Sơn's records (not the province's it showed before the click).
+    // The records table settles on the unit's records (not the province's it showed before the click).
     const expected = total.toLocaleString('vi-VN');
     await page.waitForFunction(
       (t) => document.querySelector('[data-testid="records-total"]')?.textContent?.startsWith(`${t} `),
       expected,
       { timeout: 30_000 },
     );
-    await page.screenshot({ path: join(ARTIFACTS, 'services-thanh-son-1920.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, shot), fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
+  }
+
+  it('after the merger the province drills straight to its communes: Tỉnh › Xã Thanh Sơn', async () => {
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    await drill(
+      '/s/services',
+      '08542', // one of the 148 real communes, on its real boundary
+      'Thanh Sơn',
+      `from=${today.slice(0, 4)}-01-01&to=${today}`,
+      'services-xa-thanh-son-1920.png',
+    );
+  });
+
+  it('as it was in the first half of 2025: Tỉnh › Huyện Thanh Sơn, a former district', async () => {
+    const q = 'from=2025-01-01&to=2025-06-30&boundaries=then';
+    await drill(`/s/services?${q}`, '238', 'Thanh Sơn', q, 'services-thanh-son-then-1920.png');
   });
 });
 
@@ -160,12 +176,16 @@ describe('exports from the page', () => {
     const valueCol = header.indexOf('Giá trị');
     expect(valueCol).toBeGreaterThan(0);
     const rows = Array.from({ length: data.rowCount - 1 }, (_, i) => data.getRow(i + 2));
-    expect(rows.length).toBeGreaterThan(5); // Thanh Sơn's communes
     expect(rows.some((r) => typeof r.getCell(valueCol).value === 'number')).toBe(true);
-    expect(rows.map((r) => String(r.getCell(valueCol - 1).value))).toContain(
-      (await (await fetch(`${product.url}/api/units`)).json()).units.find(
-        (u: { parentCode: string }) => u.parentCode === '238',
-      ).name,
+    // Today's communes of the former Thanh Sơn district (khu vực huyện cũ), as the API breaks it down.
+    const api = (await (
+      await fetch(
+        `${product.url}/api/kpis/services.ontime_rate/breakdown?by=commune&from=2025-07-01&to=2025-09-30&unit=238`,
+      )
+    ).json()) as { rows: { label: string }[] };
+    expect(api.rows.length).toBeGreaterThan(3);
+    expect(rows.map((r) => String(r.getCell(valueCol - 1).value))).toEqual(
+      expect.arrayContaining(api.rows.map((r) => r.label)),
     );
     await page.waitForSelector('.chart-png', { timeout: 60_000 });
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('.chart-png')]);

@@ -71,12 +71,12 @@ export function KpiCard({ def, filters, ignored = [], selected, onSelect, record
           <div>
             <dt>{t('kpi.lastYear')}</dt>
             <dd>{fmt.kpi(k.samePeriodLastYear.value, def.unit, { compact: true })}</dd>
+            {k.history && (
+              <dd className="kpi-history small muted" data-testid="kpi-history">
+                {historyLine(t, fmt, k.history, k.samePeriodLastYear.to)}
+              </dd>
+            )}
           </div>
-          {k.history && (
-            <p className="kpi-history small muted" data-testid="kpi-history">
-              {historyLine(t, fmt, k.history, k.samePeriodLastYear.to)}
-            </p>
-          )}
           <div>
             <dt>{t('kpi.previous')}</dt>
             <dd className={`tone-${compareTone(k.value, k.previousPeriod.value, k.direction)}`}>

@@ -89,7 +89,7 @@ export default function OverviewPage() {
           <section className="panel" aria-labelledby="map-h">
             <div className="panel-head">
               <h2 id="map-h" className="panel-title">
-                {t('overview.map')}
+                {t(drill.level === 'commune' ? 'overview.mapCommune' : 'overview.map')}
               </h2>
               {mappable.length > 0 && (
                 <select
