@@ -24,6 +24,7 @@ const TABLES = [
   'unit_successors',
   'agency_successors',
   'unit_restate',
+  'agency_restate',
   'workdays',
   'procedure_versions',
 ];

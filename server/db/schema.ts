@@ -312,6 +312,16 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO unit_restate SELECT code, code, 1 FROM units;
     `,
   },
+  {
+    version: 14,
+    name: 'restating agencies to today',
+    sql: `
+      -- Every agency, former or current, and today's agency it counts for (agency_successors, chained: Vĩnh Phúc's
+      -- labour department → its Sở Nội vụ → Phú Thọ's): department rankings of today in the current view.
+      CREATE TABLE agency_restate (code VARCHAR NOT NULL, current_code VARCHAR NOT NULL);
+      INSERT INTO agency_restate SELECT code, code FROM agencies;
+    `,
+  },
 ];
 
 /** Apply the migrations not yet recorded, each in its own transaction. */

@@ -127,7 +127,11 @@ export function filterSql(
     params[`f_${name}`] = v;
     where.push(`${expr} = $f_${name}`);
   };
-  eq('agency', def.agency);
+  // An agency filter in the current view takes the former agencies that became it (agency_restate).
+  if (filters.agency && def.agency === 's.agency_code' && filters.boundaries !== 'then') {
+    params.f_agency = filters.agency;
+    where.push('s.agency_code IN (SELECT code FROM agency_restate WHERE current_code = $f_agency)');
+  } else eq('agency', def.agency);
   if (filters.sector) {
     if (!def.sector) throw new QueryError(`filter sector does not apply to ${source}`);
     if (def.sector.join) joins.add(def.sector.join);
@@ -139,14 +143,23 @@ export function filterSql(
 }
 
 /** Key expression of a non-time dimension on a source. */
-export function dimSql(source: SourceName, dim: Dimension): { key: string; join?: string } {
+export function dimSql(
+  source: SourceName,
+  dim: Dimension,
+  view: Filters['boundaries'] = 'current',
+): { key: string; join?: string } {
   const def = SOURCE_DEFS[source];
   if (!sourceDimensions(source).includes(dim))
     throw new QueryError(`breakdown by ${dim} is not available for ${source}`);
   if (UNIT_DIMS.includes(dim)) {
     return { key: `dp.${dim}_code`, join: `LEFT JOIN unit_paths dp ON dp.code = ${def.unit}` };
   }
-  if (dim === 'agency') return { key: def.agency! };
+  if (dim === 'agency') {
+    // The current view ranks today's agencies: a former one's records count for its successor.
+    if (view !== 'then' && def.agency === 's.agency_code')
+      return { key: 'ar.current_code', join: 'LEFT JOIN agency_restate ar ON ar.code = s.agency_code' };
+    return { key: def.agency! };
+  }
   if (dim === 'sector') return { key: def.sector!.expr, join: def.sector!.join || undefined };
   if (dim === 'procedure') return { key: def.procedure! };
   return { key: def.indicator! };
@@ -171,10 +184,10 @@ export function restate(
 
 /** Aggregates over restated rows: each row weighted by its share `w` (`f`: a FILTER clause for each aggregate). */
 export const WAGG: Record<Measure['agg'], (e: string, f?: string) => string> = {
-  // Shares add up in binary floating point (0,678 + 0,322 is not exactly 1): rounded to 9 decimals, a count of whole
+  // Shares add up in binary floating point (0,678 + 0,322 is not exactly 1): rounded to 6 decimals, a count of whole
   // records stays whole (24130, not 24130.000000000004) and a divided commune's share keeps its digits.
-  count: (_e, f = '') => `round(sum(s.w)${f}, 9)`,
-  sum: (e, f = '') => `round(sum((${e}) * s.w)${f}, 9)`,
+  count: (_e, f = '') => `round(sum(s.w)${f}, 6)`,
+  sum: (e, f = '') => `round(sum((${e}) * s.w)${f}, 6)`,
   avg: (e, f = '') => `sum((${e}) * s.w)${f} / nullif(sum(CASE WHEN (${e}) IS NOT NULL THEN s.w END)${f}, 0)`,
   max: (e, f = '') => `max(${e})${f}`,
   count_distinct: (e, f = '') => `count(DISTINCT ${e})${f}`,
@@ -233,7 +246,7 @@ function measureSql(
   params: Params,
 ): string {
   const f = filterSql(m.source, filters, scope, params);
-  const d = dim ? dimSql(m.source, dim) : undefined;
+  const d = dim ? dimSql(m.source, dim, filters.boundaries) : undefined;
   const joins = [...f.joins];
   if (d?.join && !joins.includes(d.join)) joins.push(d.join);
   const wrap = restate(m.source, filters, dim);

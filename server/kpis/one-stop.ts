@@ -125,7 +125,7 @@ async function compute(
 ): Promise<OneStopAnswer> {
   const params: Params = {};
   const f = filterSql('dossiers', filters, scope, params);
-  const d = dimSql('dossiers', by);
+  const d = dimSql('dossiers', by, filters.boundaries);
   const joins = [...f.joins];
   if (d.join && !joins.includes(d.join)) joins.push(d.join);
   const { sub } = bindBranch(
@@ -158,8 +158,8 @@ async function compute(
     .filter((r) => ONE_STOP_COLUMNS.some((c) => r[c.key] > 0))
     .sort((a, b) => b.handled - a.handled || String(a.key).localeCompare(String(b.key)));
   const sum = Object.fromEntries(
-    // Shares of divided communes add up in floating point: whole dossiers again to 9 decimals (as the rows are).
-    ONE_STOP_COLUMNS.map((c) => [c.key, Math.round(rows.reduce((a, r) => a + r[c.key], 0) * 1e9) / 1e9]),
+    // Shares of divided communes add up in floating point: whole dossiers again to 6 decimals (as the rows are).
+    ONE_STOP_COLUMNS.map((c) => [c.key, Math.round(rows.reduce((a, r) => a + r[c.key], 0) * 1e6) / 1e6]),
   ) as OneStopCounts;
   return {
     from: range.from,

@@ -336,6 +336,15 @@ async function checkSuccessors(tx: Tx): Promise<void> {
 
 /** The current view's mapping: each unit to today's unit(s) through the successors, weights multiplied on the way. */
 async function rebuildRestate(tx: Tx): Promise<void> {
+  // Agencies: one successor at a time (no shares), followed to the end of the chain.
+  await tx.run('DELETE FROM agency_restate');
+  await tx.run(`INSERT INTO agency_restate
+    WITH RECURSIVE r(code, cur, depth) AS (
+      SELECT code, code, 0 FROM agencies
+      UNION ALL
+      SELECT r.code, s.new_code, r.depth + 1
+      FROM r JOIN agency_successors s ON s.old_code = r.cur WHERE r.depth < 20)
+    SELECT code, arg_max(cur, depth) FROM r GROUP BY code`);
   await tx.run('DELETE FROM unit_restate');
   await tx.run(`INSERT INTO unit_restate
     WITH RECURSIVE r(code, cur, w, depth) AS (

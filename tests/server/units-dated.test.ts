@@ -404,6 +404,47 @@ describe('two views of history: current (restated to today’s units) and then (
     expect((await getKpi(ctx, 'services.dossiers_received', Y24, {})).history).toBeNull();
   });
 
+  it("agencies: a former committee's records rank under today's in the current view, under its own as they were", async () => {
+    const head = 'id,procedure_code,agency_code,unit_code,channel,received_at,due_at,status';
+    await loadDelivery(db, {
+      feed: 'dossiers',
+      path: deliveryFile(
+        'dossiers',
+        'agency.csv',
+        [
+          head,
+          'P5,1.001,UBND-08001,,online,2024-08-01T09:00:00+07:00,2024-08-10T17:00:00+07:00,received',
+        ].join('\n'),
+      ),
+      name: 'agency.csv',
+      format: 'csv',
+      source: 'test',
+    });
+    try {
+      const by = async (f: { boundaries?: 'then' }) =>
+        (await getBreakdown(ctx, 'services.dossiers_received', Y24, f, 'agency')).rows.map((r) => [
+          r.key,
+          r.value,
+        ]);
+      expect(await by({})).toEqual([
+        ['SNV', 4],
+        ['UBND-09001', 1],
+      ]);
+      expect(await by({ boundaries: 'then' })).toEqual([
+        ['SNV', 4],
+        ['UBND-08001', 1],
+      ]);
+      // A filter on today's committee takes its predecessor's records in the current view only.
+      expect((await getKpi(ctx, 'services.dossiers_received', Y24, { agency: 'UBND-09001' })).value).toBe(1);
+      expect(
+        (await getKpi(ctx, 'services.dossiers_received', Y24, { agency: 'UBND-09001', boundaries: 'then' }))
+          .value,
+      ).toBe(0);
+    } finally {
+      await db.exec(`DELETE FROM dossiers WHERE id = 'P5'`);
+    }
+  });
+
   it('the view travels in the URL: /api/kpis/:id/breakdown?boundaries=then', async () => {
     const { fixtureApp } = await import('./helpers.ts');
     const { app } = await fixtureApp(db);
