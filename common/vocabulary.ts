@@ -27,8 +27,8 @@ export const DIMENSIONS = [
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 export type TimeDimension = (typeof TIME_DIMENSIONS)[number];
-/** What a breakdown can be asked by: every dimension but the province (a single row). */
-export type BreakdownBy = Exclude<Dimension, 'province'>;
+/** What a breakdown can be asked by: every dimension (by province: the former provinces side by side, as they were). */
+export type BreakdownBy = Dimension;
 
 export const STATUSES = ['good', 'warning', 'bad', 'none'] as const;
 export type Status = (typeof STATUSES)[number];

@@ -7,6 +7,7 @@ import { buildDemoGeometry } from './demo-geometry.ts';
 import {
   clipping,
   type MultiPoly,
+  toGeometry,
   toMultiPoly,
   type UnitCollection,
   type UnitFeature,
@@ -20,6 +21,11 @@ interface Built {
   ancestors: Map<string, Set<string>>;
   /** When each unit is in force. */
   validity: Map<string, { from: string | null; to: string | null }>;
+  /**
+   * A province as it was while it had districts: the union of them (approximate), drawn instead of today's outline
+   * up to `until` (its districts' last day) — the former Phú Thọ, Vĩnh Phúc and Hòa Bình before 1/7/2025.
+   */
+  asItWas: Map<string, { until: string | null; feature: UnitFeature }>;
 }
 
 interface CacheEntry {
@@ -88,19 +94,40 @@ async function build(db: Db): Promise<Built> {
     for (let p = u.parentCode; p && !set.has(p); p = parentOf.get(p) ?? null) set.add(p);
     ancestors.set(u.code, set);
   }
-  // A former province merged into today's (Vĩnh Phúc, Hòa Bình into Phú Thọ): its units are under today's too.
-  const merged = await db.query<{ old: string; now: string }>(
-    `SELECT s.old_code AS old, s.new_code AS now FROM unit_successors s JOIN units u ON u.code = s.old_code
-     WHERE u.level = 'province'`,
-  );
-  for (const set of ancestors.values()) for (const m of merged) if (set.has(m.old)) set.add(m.now);
+  // A province as it was (its districts together); a former province's units stay under it, not under the province
+  // it merged into: as they were, the former provinces are a level of their own (Tỉnh cũ › Huyện › Xã).
+  const asItWas = new Map<string, { until: string | null; feature: UnitFeature }>();
+  const byCode = new Map(features.map((f) => [f.properties.code, f]));
+  for (const p of units.filter((u) => u.level === 'province')) {
+    const districts = units.filter((u) => u.level === 'district' && u.parentCode === p.code);
+    const parts = districts
+      .map((d) => byCode.get(d.code))
+      .filter((f): f is UnitFeature => f !== undefined)
+      .map((f) => toMultiPoly(f.geometry));
+    if (parts.length === 0) continue;
+    const [first, ...rest] = parts;
+    const shape = rest.length ? clipping.union(first, ...rest) : first;
+    const own = byCode.get(p.code);
+    if (shape.length === 0 || !own) continue;
+    // Only a province whose districts ended (a province with districts today is drawn as it is).
+    if (districts.some((d) => !d.validTo)) continue;
+    const until =
+      districts
+        .map((d) => d.validTo ?? '')
+        .sort()
+        .at(-1) ?? null;
+    asItWas.set(p.code, {
+      until,
+      feature: { ...own, geometry: toGeometry(shape), properties: { ...own.properties, demo: true } },
+    });
+  }
   // Khu vực huyện cũ: a commune of today lies in the area of the former district most of it came from.
   for (const r of await db.query<{ code: string; d: string }>(
     `SELECT code, district_code AS d FROM unit_paths WHERE level = 'commune' AND district_code IS NOT NULL`,
   ))
     ancestors.get(r.code)?.add(r.d);
   const validity = new Map(units.map((u) => [u.code, { from: u.validFrom ?? null, to: u.validTo ?? null }]));
-  return { features, ancestors, validity };
+  return { features, ancestors, validity, asItWas };
 }
 
 async function getBuilt(db: Db): Promise<Built> {
@@ -129,7 +156,7 @@ export async function getUnitFeatures(
   db: Db,
   q: { level: UnitLevel; parent?: string; at?: string },
 ): Promise<UnitCollection | null> {
-  const { features, ancestors, validity } = await getBuilt(db);
+  const { features, ancestors, validity, asItWas } = await getBuilt(db);
   const at = q.at ?? todayLocal();
   if (q.parent !== undefined && !ancestors.has(q.parent)) return null;
   const inForce = (code: string) => {
@@ -138,11 +165,16 @@ export async function getUnitFeatures(
   };
   return {
     type: 'FeatureCollection',
-    features: features.filter(
-      (f) =>
-        f.properties.level === q.level &&
-        inForce(f.properties.code) &&
-        (q.parent === undefined || ancestors.get(f.properties.code)?.has(q.parent)),
-    ),
+    features: features
+      .filter(
+        (f) =>
+          f.properties.level === q.level &&
+          inForce(f.properties.code) &&
+          (q.parent === undefined || ancestors.get(f.properties.code)?.has(q.parent)),
+      )
+      .map((f) => {
+        const was = q.level === 'province' ? asItWas.get(f.properties.code) : undefined;
+        return was && (was.until === null || at <= was.until) ? was.feature : f;
+      }),
   };
 }

@@ -70,12 +70,15 @@ describe('overview', () => {
 
 describe('drill-down', () => {
   /** Click a unit on the map and check the page and its records narrow to it, as the API counts them. */
-  async function drill(path: string, code: string, name: string, query: string, shot: string) {
+  async function drill(path: string, codes: string[], name: string, query: string, shot: string) {
     const { page, errors } = await open(path);
-    const shape = `[data-testid="map"] path[data-code="${code}"]`;
-    await page.waitForSelector(shape, { timeout: 60_000 });
-    await page.click(shape);
-    await page.waitForFunction((c) => new URL(location.href).searchParams.get('unit') === c, code);
+    const code = codes[codes.length - 1];
+    for (const c of codes) {
+      const shape = `[data-testid="map"] path[data-code="${c}"]`;
+      await page.waitForSelector(shape, { timeout: 60_000 });
+      await page.click(shape);
+      await page.waitForFunction((u) => new URL(location.href).searchParams.get('unit') === u, c);
+    }
     await page.waitForFunction(
       (n) => document.querySelector('[data-testid="unit-breadcrumb"]')?.textContent?.includes(n),
       name,
@@ -103,16 +106,27 @@ describe('drill-down', () => {
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
     await drill(
       '/s/services',
-      '08542', // one of the 148 real communes, on its real boundary
+      ['08542'], // one of the 148 real communes, on its real boundary
       'Thanh Sơn',
       `from=${today.slice(0, 4)}-01-01&to=${today}`,
       'services-xa-thanh-son-1920.png',
     );
   });
 
-  it('as it was in the first half of 2025: Tỉnh › Huyện Thanh Sơn, a former district', async () => {
+  it('as it was in the first half of 2025: the three provinces, then Tỉnh Phú Thọ (cũ) › Huyện Thanh Sơn', async () => {
     const q = 'from=2025-01-01&to=2025-06-30&boundaries=then';
-    await drill(`/s/services?${q}`, '238', 'Thanh Sơn', q, 'services-thanh-son-then-1920.png');
+    const { page } = await open(`/s/services?${q}`);
+    // The former provinces side by side on the map and in the ranking.
+    await page.waitForSelector('[data-testid="map"] path[data-code="26"]', { timeout: 60_000 });
+    expect(
+      (
+        await page.$$eval('[data-testid="map"] path[data-code]', (ps) =>
+          ps.map((p) => p.getAttribute('data-code')),
+        )
+      ).sort(),
+    ).toEqual(['17', '25', '26']);
+    await page.context().close();
+    await drill(`/s/services?${q}`, ['25', '238'], 'Thanh Sơn', q, 'services-thanh-son-then-1920.png');
   });
 });
 

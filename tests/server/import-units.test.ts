@@ -193,10 +193,19 @@ describe.skipIf(!existsSync(SHARED))('import:units on the merged Phú Thọ', ()
     const today = await getUnitFeatures(db, { level: 'commune' });
     expect(today?.features.length).toBe(148);
     expect(today?.features.filter((f) => f.properties.demo).length).toBe(0);
-    // 2024, as they were: the former province's districts and those of the two provinces merged into it.
-    const then = await getUnitFeatures(db, { level: 'district', parent: '25', at: '2024-12-31' });
+    // 2024, as they were: the three former provinces, each the union of its districts (approximate) …
+    const provinces = await getUnitFeatures(db, { level: 'province', at: '2024-12-31' });
+    expect(provinces?.features.map((f) => f.properties.code).sort()).toEqual(['17', '25', '26']);
+    expect(provinces?.features.every((f) => f.properties.demo)).toBe(true);
+    // … today the province is its real outline again, not the union of former districts.
+    const today25 = await getUnitFeatures(db, { level: 'province' });
+    expect(today25?.features.map((f) => f.properties.code)).toEqual(['25']);
+    // … and their 32 districts dissolved from today's communes: 13 of them the former Phú Thọ's.
+    const then = await getUnitFeatures(db, { level: 'district', at: '2024-12-31' });
     expect(then?.features.length).toBe(32);
     expect(then?.features.every((f) => f.properties.demo)).toBe(true);
+    const ptThen = await getUnitFeatures(db, { level: 'district', parent: '25', at: '2024-12-31' });
+    expect(ptThen?.features.length).toBe(13);
     // A former district's area today: its communes (Việt Trì, 227).
     const area = await getUnitFeatures(db, { level: 'commune', parent: '227' });
     expect(area?.features.length).toBeGreaterThan(0);

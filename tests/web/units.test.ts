@@ -1,5 +1,5 @@
 // The drill follows the units in force: today's merged province goes straight to its communes (Tỉnh › Xã/Phường);
-// as they were before 1 July 2025, the province goes to its districts (Tỉnh › Huyện › Xã).
+// as they were before 1 July 2025, the former provinces side by side, each to its districts (Tỉnh cũ › Huyện › Xã).
 import { describe, expect, it } from 'vitest';
 import { drillLevel, indexUnits } from '../../web/lib/units.ts';
 
@@ -34,8 +34,16 @@ describe('drillLevel with units that have dates', () => {
     expect(drillLevel(index, '227')).toEqual({ level: 'commune', parent: '227', selected: undefined });
   });
 
-  it('as they were: 2024 drills to districts, a period after the reform to communes', () => {
-    expect(drillLevel(index, undefined, { view: 'then', to: '2024-12-31' }).level).toBe('district');
+  it('as they were: 2024 shows the former provinces, each drills to its districts; after the reform, communes', () => {
+    const then24 = { view: 'then' as const, to: '2024-12-31' };
+    expect(drillLevel(index, undefined, then24)).toEqual({
+      level: 'province',
+      parent: undefined,
+      selected: undefined,
+    });
+    // Tỉnh cũ › Huyện: the former Phú Thọ (25 as it was) to its districts; Vĩnh Phúc (26) had none in this fixture.
+    expect(drillLevel(index, '25', then24)).toEqual({ level: 'district', parent: '25', selected: undefined });
+    expect(drillLevel(index, '26', then24)).toEqual({ level: 'commune', parent: '26', selected: undefined });
     expect(drillLevel(index, undefined, { view: 'then', to: '2025-09-30' }).level).toBe('commune');
   });
 

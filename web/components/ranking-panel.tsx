@@ -16,7 +16,7 @@ const RankingChart = lazy(() =>
 
 export interface RankingPanelProps {
   def: KpiDef;
-  by: 'district' | 'commune' | 'agency';
+  by: 'province' | 'district' | 'commune' | 'agency';
   filters: RangeFilters;
   title: string;
   selected?: string | null;

@@ -266,11 +266,7 @@ export function SubsystemSlide({ summary, registry, units, filters, alarmKpi }: 
                   height="100%"
                 />
               </WallPanel>
-              <WallPanel
-                title={t(drill.level === 'district' ? 'rank.district' : 'rank.commune')}
-                stale={stale}
-                className="wall-rank"
-              >
+              <WallPanel title={t(`rank.${drill.level}`)} stale={stale} className="wall-rank">
                 {byUnit.data && (
                   <RankingChart
                     nullLabel={t(

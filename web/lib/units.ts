@@ -57,7 +57,7 @@ export function indexUnits<U extends UnitLike>(units: U[] | undefined): UnitInde
 
 export interface DrillLevel {
   /** Level of the units shown on the map and in the ranking. */
-  level: Extract<GeoLevel, 'district' | 'commune'>;
+  level: GeoLevel;
   /** Their parent: the filter the ranking and the map are asked with. */
   parent: string | undefined;
   /** The unit to highlight among them (a commune seen among its district's communes). */
@@ -68,8 +68,8 @@ export interface DrillLevel {
  * What the map and the ranking show for a unit filter: the province's districts, a district's communes, or a
  * commune among its siblings. Which units: today's (the current view), or those in force at the period's end
  * (`view: 'then'`): a province without districts then (from 1 July 2025) drills straight to its communes —
- * Tỉnh › Xã/Phường; before it, as they were, Tỉnh › Huyện › Xã. A former district (today's "khu vực huyện cũ")
- * still shows the communes of its area.
+ * Tỉnh › Xã/Phường; before it, as they were, the former provinces side by side, then Tỉnh cũ › Huyện › Xã. A former
+ * district (today's "khu vực huyện cũ") still shows the communes of its area.
  */
 export function drillLevel(
   index: UnitIndex,
@@ -78,11 +78,15 @@ export function drillLevel(
 ): DrillLevel {
   const u = unit ? index.byCode.get(unit) : undefined;
   const day = at.view === 'then' && at.to ? at.to : todayLocal();
+  // As they were, before provinces merged: today's province is the former ones side by side (Tỉnh cũ › Huyện › Xã).
+  if (!u && at.view === 'then') {
+    const provinces = [...index.byCode.values()].filter((p) => p.level === 'province' && inForceOn(p, day));
+    if (provinces.length > 1) return { level: 'province', parent: undefined, selected: undefined };
+  }
   if (!u || u.level === 'province') {
-    const districts = index
-      .children(index.province?.code)
-      .some((c) => c.level === 'district' && inForceOn(c, day));
-    return { level: districts ? 'district' : 'commune', parent: index.province?.code, selected: undefined };
+    const code = u?.code ?? index.province?.code;
+    const districts = index.children(code).some((c) => c.level === 'district' && inForceOn(c, day));
+    return { level: districts ? 'district' : 'commune', parent: code, selected: undefined };
   }
   if (u.level === 'district') return { level: 'commune', parent: u.code, selected: undefined };
   return { level: 'commune', parent: u.parentCode ?? undefined, selected: u.code };
@@ -93,7 +97,7 @@ export function drillLevel(
  * among districts; district-level ones among a district's communes).
  */
 export function nullKeyLabel(
-  level: 'district' | 'commune' | 'agency',
+  level: GeoLevel | 'agency',
   parentLevel: string | undefined,
 ): 'unit.province' | 'unit.districtLevel' | 'unit.aboveCommune' {
   if (level !== 'commune') return 'unit.province';

@@ -89,7 +89,13 @@ export default function OverviewPage() {
           <section className="panel" aria-labelledby="map-h">
             <div className="panel-head">
               <h2 id="map-h" className="panel-title">
-                {t(drill.level === 'commune' ? 'overview.mapCommune' : 'overview.map')}
+                {t(
+                  drill.level === 'commune'
+                    ? 'overview.mapCommune'
+                    : drill.level === 'province'
+                      ? 'overview.mapProvince'
+                      : 'overview.map',
+                )}
               </h2>
               {mappable.length > 0 && (
                 <select

@@ -194,7 +194,7 @@ export default function SubsystemPage() {
                   def={selected}
                   by={drill.level}
                   filters={rankFilters}
-                  title={t(drill.level === 'district' ? 'rank.district' : 'rank.commune')}
+                  title={t(`rank.${drill.level}`)}
                   nullLabel={t(
                     nullKeyLabel(
                       drill.level,
