@@ -251,9 +251,13 @@ function measureSql(
   if (d?.join && !joins.includes(d.join)) joins.push(d.join);
   const wrap = restate(m.source, filters, dim);
   const base = m.from ?? SOURCE_DEFS[m.source].table;
-  const table = wrap ? wrap(base) : base;
   const parts = branches.map((b, i) => {
     const { p, sub, timeWhere } = bindBranch(m, b, i, params);
+    // The period's rows first, then restated: DuckDB does not push the time filter through the restating
+    // projection, and a trend's two dozen branches each restated every dossier (a commune's month trend of the
+    // working-day view ran out of a 1 GB memory limit on a store of a few hundred thousand records).
+    const rows = timeWhere.length ? `(SELECT * FROM ${base} s WHERE ${timeWhere.join(' AND ')})` : base;
+    const table = wrap ? wrap(rows) : rows;
     const where = [...f.where, ...timeWhere];
     if (m.where) where.push(`(${m.where})`);
     const keySql = d ? `CAST(${d.key} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
@@ -274,6 +278,14 @@ function measureSql(
 }
 
 /** Numerator and denominator of a KPI for each branch (and each key of a breakdown), in one query. */
+/**
+ * Branches per statement. A trend's two dozen periods (this year's months and last year's) in one UNION ALL hold
+ * every branch's join state at once: a commune's month trend of a per-procedure KPI over the working-day view ran
+ * out of a 1 GB memory limit on a store of a few hundred thousand dossiers. In statements of 8 the memory is bounded
+ * and the round trips stay few.
+ */
+const BRANCHES_PER_STATEMENT = 8;
+
 export async function computeCells(
   db: Db,
   kpi: Kpi,
@@ -281,6 +293,14 @@ export async function computeCells(
   filters: Filters,
   opts: { dim?: Dimension; scope?: Scope } = {},
 ): Promise<RawCell[]> {
+  if (branches.length > BRANCHES_PER_STATEMENT) {
+    const out: RawCell[] = [];
+    for (let i = 0; i < branches.length; i += BRANCHES_PER_STATEMENT)
+      out.push(
+        ...(await computeCells(db, kpi, branches.slice(i, i + BRANCHES_PER_STATEMENT), filters, opts)),
+      );
+    return out;
+  }
   const params: Params = {};
   const num = measureSql(kpi.numerator, branches, opts.dim, filters, opts.scope, params);
   if (!kpi.denominator) {

@@ -97,6 +97,11 @@ export function collectErrors(page: Page): string[] {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
+  // Which request failed on the server: the console only says "status of 500".
+  page.on('response', (r) => {
+    if (r.status() >= 500)
+      errors.push(`${r.status()} ${new URL(r.url()).pathname}${new URL(r.url()).search}`);
+  });
   return errors;
 }
 
