@@ -249,7 +249,6 @@ export async function writeDocuments(ctx: GenContext): Promise<{ files: string[]
         'b.day',
         isoFromDay(ctx.fromDay),
         isoFromDay(ctx.toDay),
-        dayFromIso,
       )} AS agency_code, a.late,
              ${docTypeCase('u(1, b.i, 2)')} AS type_idx,
              -- local office hours; weekends and holidays only a short morning

@@ -307,7 +307,7 @@ async function buildDossiers(ctx: GenContext): Promise<void> {
     placed AS (
       SELECT *,
         -- the receiving agency follows the procedure's level; the unit is where the applicant filed
-        CASE level WHEN 'province' THEN ${agencyOnSql(ref.agencySuccessors, own, 'dept_code', 'day', isoFromDay(ctx.fromDay), isoFromDay(ctx.toDay), dayFromIso)}
+        CASE level WHEN 'province' THEN ${agencyOnSql(ref.agencySuccessors, own, 'dept_code', 'day', isoFromDay(ctx.fromDay), isoFromDay(ctx.toDay))}
           WHEN 'district' THEN '${region.agencyPrefix}UBND-' || district ELSE '${region.agencyPrefix}UBND-' || commune END AS agency_code,
         CASE level WHEN 'district' THEN district ELSE commune END AS unit_code,
         service_level <> 'information' AS online_capable,

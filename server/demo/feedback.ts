@@ -74,27 +74,15 @@ export async function writeFeedback(ctx: GenContext): Promise<{ files: string[];
   const seed = region.tag ? `${ctx.seed}:${region.tag}` : ctx.seed;
   const procedures = ref.procedures;
   const size = region.volume;
-  // The agencies in force on a day (departments merged on 1/3/2025): kept per distinct set.
-  const pools = new Map<string, { departments: typeof ref.agencies; committees: typeof ref.agencies }>();
-  const poolOn = (day: number) => {
-    const iso = isoFromDay(day);
-    const live = ref.agencies.filter((a) => (a.valid_from || iso) <= iso && (a.valid_to || iso) >= iso);
-    const key = live.length + (live[0]?.code ?? '') + (live.at(-1)?.code ?? '');
-    let pool = pools.get(key);
-    if (!pool) {
-      pool = {
-        departments: live.filter((a) => a.kind === 'department'),
-        committees: live.filter((a) => a.kind !== 'department' && a.kind !== 'other'),
-      };
-      pools.set(key, pool);
-    }
-    return pool;
-  };
   const rows: FeedbackRow[] = [];
   for (let day = ctx.fromDay; day <= ctx.toDay; day++) {
     const mean = PER_WORKING_DAY * ctx.scale * size * (isWorkingDay(day) ? 1 : 0.15);
     const n = hashPoisson(mean, seed, 'fb-n', day);
-    const { departments, committees } = poolOn(day);
+    // The agencies in force that day (departments merged on 1/3/2025).
+    const iso = isoFromDay(day);
+    const live = ref.agencies.filter((a) => (a.valid_from || iso) <= iso && (a.valid_to || iso) >= iso);
+    const departments = live.filter((a) => a.kind === 'department');
+    const committees = live.filter((a) => a.kind !== 'department' && a.kind !== 'other');
     for (let k = 0; k < n; k++) {
       const key = [seed, 'fb', day, k] as const;
       const received = day * DAY_S - LOCAL_OFFSET_S + 25_200 + Math.floor(hash01(...key, 't') * 39_600);

@@ -5,6 +5,7 @@
 // merged on 1 March 2025 in each province, and the three provinces' departments into one on 1 July 2025.
 // Everything here is reference data; the feed generators read it through `regionRef`.
 import { readFileSync } from 'node:fs';
+import { dayFromIso } from './calendar.ts';
 import { hash01 } from './random.ts';
 import { type DemoAgency, type DemoReference, type DemoUnit, LOCAL_SECTOR } from './reference.ts';
 
@@ -360,16 +361,16 @@ export function mergerAgencies(
   // People's Committees: every district and commune, former and new.
   const byOld = new Map<string, UnitSuccessor[]>();
   for (const s of unitSuccessors) byOld.set(s.old_code, [...(byOld.get(s.old_code) ?? []), s]);
-  const prefixOf = (u: DemoUnit): string => {
-    let code = u.level === 'district' ? u.parent_code : u.level === 'commune' ? u.district : u.code;
-    if (u.level === 'commune' && u.valid_to)
-      code = units.find((x) => x.code === u.district)?.parent_code ?? '';
-    return REGIONS.find((r) => r.province === code && r.key !== 'merged')?.agencyPrefix ?? '';
+  // The former province (region) a district or a former commune belonged to; a district's code is unique.
+  const districts = new Map(units.filter((u) => u.level === 'district').map((u) => [u.code, u]));
+  const regionOf = (u: DemoUnit) => {
+    const province = u.level === 'district' ? u.parent_code : districts.get(u.district)?.parent_code;
+    return REGIONS.find((r) => r.key !== 'merged' && r.province === province);
   };
-  const committeeOf = (u: DemoUnit) => `${u.valid_to ? prefixOf(u) : ''}UBND-${u.code}`;
+  const committeeOf = (u: DemoUnit) => `${u.valid_to ? (regionOf(u)?.agencyPrefix ?? '') : ''}UBND-${u.code}`;
   // A district's committee goes to the new commune that took most of its communes.
   const districtHeir = new Map<string, string>();
-  for (const d of units.filter((u) => u.level === 'district')) {
+  for (const d of districts.values()) {
     const votes = new Map<string, number>();
     for (const c of units.filter((u) => u.level === 'commune' && u.parent_code === d.code))
       for (const s of byOld.get(c.code) ?? [])
@@ -380,7 +381,6 @@ export function mergerAgencies(
   for (const u of units) {
     if (u.level === 'province') continue;
     const former = Boolean(u.valid_to);
-    const region = REGIONS.find((r) => r.agencyPrefix === prefixOf(u) && r.key !== 'merged');
     const h = hash01('phu-tho-2021', 'doc-weight', u.code);
     const code = committeeOf(u);
     agencies.push({
@@ -391,7 +391,7 @@ export function mergerAgencies(
       sector: LOCAL_SECTOR,
       docWeight:
         (u.level === 'district' ? (u.code === '227' ? 20 : 14) : former ? 0.85 + 0.7 * h : 1.5 * u.weight) *
-        (former ? (region?.volume ?? 1) : 1),
+        (former ? (regionOf(u)?.volume ?? 1) : 1),
       lateDocs: lateDocs.has(code),
       valid_from: u.valid_from && u.valid_from > '2008-08-01' ? u.valid_from : '',
       valid_to: u.valid_to,
@@ -420,13 +420,10 @@ export function regionRef(ref: DemoReference, region: Region): DemoReference {
   };
   const units = ref.units.filter(unitIn);
   const codes = new Set(units.map((u) => u.code));
-  const agencies = ref.agencies.filter((a) =>
-    former
-      ? codes.has(a.unit_code) &&
-        (a.kind !== 'department' || a.code.startsWith(region.agencyPrefix)) &&
-        (region.agencyPrefix || !/^(VP|HB)-/.test(a.code)) &&
-        (a.valid_from ?? '') < REFORM_DAY
-      : !a.valid_to && codes.has(a.unit_code),
+  // The agencies of the region's units (its departments sit at its province): a former region's up to the reform,
+  // the merged province's those of today.
+  const agencies = ref.agencies.filter(
+    (a) => codes.has(a.unit_code) && (former ? a.valid_from < REFORM_DAY : !a.valid_to),
   );
   return { ...ref, units, agencies };
 }
@@ -453,7 +450,6 @@ export function agencyOnSql(
   daySql: string,
   fromIso: string,
   toIso: string,
-  dayNumber: (iso: string) => number,
 ): string {
   const changes = successors.filter(
     (s) => codes.has(s.old_code) && s.valid_from > fromIso && s.valid_from <= toIso,
@@ -463,7 +459,7 @@ export function agencyOnSql(
   return `CASE ${changes
     .map(
       (s) =>
-        `WHEN ${codeSql} = ${lit(s.old_code)} AND ${daySql} >= ${dayNumber(s.valid_from)} THEN ${lit(agencyOn(successors, s.old_code, s.valid_from))}`,
+        `WHEN ${codeSql} = ${lit(s.old_code)} AND ${daySql} >= ${dayFromIso(s.valid_from)} THEN ${lit(agencyOn(successors, s.old_code, s.valid_from))}`,
     )
     .join(' ')} ELSE ${codeSql} END`;
 }

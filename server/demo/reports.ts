@@ -367,7 +367,7 @@ const ABSOLUTE_UNITS = new Set(['count', 'tỷ VND', 'triệu USD']);
 /** Generate and write `feeds/reports/reports.csv`. */
 export async function writeReports(ctx: GenContext): Promise<{ files: string[]; rows: number }> {
   const { ref, seed, region } = ctx;
-  const PROVINCE_CODE = region.province;
+  const province = region.province;
   const districts = ref.units.filter((u) => u.level === 'district');
   const communes = ref.units.filter((u) => u.level === 'commune');
   const population = new Map<string, number>();
@@ -379,10 +379,10 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
   const periodsEnd = region.to && ctx.toDay === dayFromIso(region.to) ? ctx.toDay + 1 : ctx.toDay;
   const rows: ReportRow[] = [];
   for (const ind of ref.indicators) {
-    const units = ind.reporting_level === 'district' ? districts.map((d) => d.code) : [PROVINCE_CODE];
+    const units = ind.reporting_level === 'district' ? districts.map((d) => d.code) : [province];
     for (const p of periods(ind.frequency, ctx.fromDay, periodsEnd)) {
       for (const unit of units) {
-        const share = unit === PROVINCE_CODE ? 1 : (population.get(unit) ?? 0) / totalPop;
+        const share = unit === province ? 1 : (population.get(unit) ?? 0) / totalPop;
         const c: ValueContext = { seed, code: ind.code, unit, p, share };
         let value: number;
         if (ind.code === 'signatures_issued') value = p.monthIndex >= 0 ? signatures[p.monthIndex] : 2600;
@@ -399,7 +399,7 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
         // two districts are habitually late. The pinned digital series are always on time.
         const pinned = ind.code === 'signatures_issued' || ind.code === 'video_endpoints';
         const laggard = LATE_REPORTING_DISTRICTS.includes(unit);
-        const pMissing = pinned ? 0 : laggard ? 0.06 : unit === PROVINCE_CODE ? 0.008 : 0.01;
+        const pMissing = pinned ? 0 : laggard ? 0.06 : unit === province ? 0.008 : 0.01;
         const pLate = pinned ? 0 : laggard ? 0.35 : ind.subsystem === 'rankings' ? 0.05 : 0.07;
         const key = [seed, 'report', ind.code, unit, p.label] as const;
         const fate = hash01(...key, 'fate');
@@ -428,7 +428,7 @@ export async function writeReports(ctx: GenContext): Promise<{ files: string[]; 
           value,
           submitted_at: isoLocalWithOffset(submitted),
           agency_code:
-            unit === PROVINCE_CODE
+            unit === province
               ? agencyOn(ref.agencySuccessors, `${region.agencyPrefix}${ind.agency}`, isoFromDay(day))
               : `${region.agencyPrefix}UBND-${unit}`,
           updated_at: isoLocalWithOffset(revised ? revisedAt : submitted),

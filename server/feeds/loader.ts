@@ -138,7 +138,7 @@ export async function loadDelivery(
             `INSERT INTO bad SELECT rec, $field, NULL, $reason FROM parsed WHERE (${r.bad}) AND rec NOT IN (SELECT rec FROM bad)`,
             { field: r.field, reason: r.reason },
           );
-        const { mapped, respelled, respell } = await checkInForce(tx, spec);
+        const { mapped, respelled, respellByCode } = await checkInForce(tx, spec);
         const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
         // Records changed in `parsed` (mapped or respelled) must come from it, not from the file again.
         const counts = await upsert(
@@ -146,7 +146,7 @@ export async function loadDelivery(
           d.feed,
           id,
           mapped + respelled === 0 ? st.reparse : undefined,
-          respell,
+          respellByCode,
         );
         await tx.run(
           `INSERT INTO rejects SELECT $id, $feed, $name,
@@ -218,8 +218,8 @@ export async function loadDelivery(
 async function checkInForce(
   tx: Tx,
   spec: FeedSpec,
-): Promise<{ mapped: number; respelled: number; respell: boolean }> {
-  const none = { mapped: 0, respelled: 0, respell: false };
+): Promise<{ mapped: number; respelled: number; respellByCode: boolean }> {
+  const none = { mapped: 0, respelled: 0, respellByCode: false };
   if (spec.name === 'reports') return none;
   const day = vnDateSql(`p."${spec.eventTime}"`);
   const ok = `p.rec NOT IN (SELECT rec FROM bad) AND p."${spec.eventTime}" IS NOT NULL`;
@@ -253,7 +253,7 @@ async function checkInForce(
       'SELECT count(*) AS out, count(*) FILTER (WHERE versions = 1) AS single FROM respell',
     );
     if (n === 0 && r.out === 0) return none;
-    if (n === 0 && r.single === r.out) return { ...none, respell: true };
+    if (n === 0 && r.single === r.out) return { ...none, respellByCode: true };
   } else if (n === 0) return none;
   // A reused national code: the version in force on the record's day (not a mapping, the same spelling).
   let respelled = 0;
@@ -268,9 +268,7 @@ async function checkInForce(
   }
   // Agencies first (the unit may come from the agency).
   await tx.run(`CREATE OR REPLACE TEMP TABLE agency_map AS
-    SELECT p.rec, p.agency_code AS old, strftime(${day}, '%Y-%m-%d') AS d,
-      (SELECT s.new_code FROM agency_successors s WHERE s.old_code = p.agency_code AND s.valid_from <= ${day}
-       ORDER BY s.valid_from DESC LIMIT 1) AS new
+    SELECT p.rec, p.agency_code AS old, strftime(${day}, '%Y-%m-%d') AS d, p.agency_code AS new
     FROM parsed p JOIN agencies a ON a.code = p.agency_code WHERE ${ok} AND ${outOfForce('a')}`);
   await followSuccessors(tx, 'agency_map', 'agency_successors', 'agencies', '');
   await tx.run(`INSERT INTO bad SELECT rec, 'agency_code', old, 'agency ' || old || ' not in force on ' || d
@@ -281,11 +279,9 @@ async function checkInForce(
   await tx.run('INSERT INTO in_force_mapped SELECT rec FROM agency_map WHERE new IS NOT NULL');
   // Then units: the record's own, else its agency's (a feed without unit_code follows its agencies alone).
   const unit = spec.unitSql;
-  if (!hasUnit) return { mapped: await mappedCount(tx), respelled, respell: false };
+  if (!hasUnit) return { mapped: await mappedCount(tx), respelled, respellByCode: false };
   await tx.run(`CREATE OR REPLACE TEMP TABLE unit_map AS
-    SELECT p.rec, u.code AS old, strftime(${day}, '%Y-%m-%d') AS d,
-      (SELECT s.new_code FROM unit_successors s WHERE s.old_code = u.code AND s.valid_from <= ${day}
-       ORDER BY s.valid_from DESC, s.weight DESC, s.new_code LIMIT 1) AS new
+    SELECT p.rec, u.code AS old, strftime(${day}, '%Y-%m-%d') AS d, u.code AS new
     FROM parsed p LEFT JOIN agencies ag ON ag.code = p.agency_code JOIN units u ON u.code = ${unit}
     WHERE ${ok} AND ${outOfForce('u')}`);
   await followSuccessors(tx, 'unit_map', 'unit_successors', 'units', ', s.weight DESC, s.new_code');
@@ -295,13 +291,15 @@ async function checkInForce(
     `UPDATE parsed SET unit_code = m.new FROM unit_map m WHERE parsed.rec = m.rec AND m.new IS NOT NULL`,
   );
   await tx.run('INSERT INTO in_force_mapped SELECT rec FROM unit_map WHERE new IS NOT NULL');
-  return { mapped: await mappedCount(tx), respelled, respell: false };
+  return { mapped: await mappedCount(tx), respelled, respellByCode: false };
 }
 
 /**
- * A successor may itself have been succeeded by the record's day (Vĩnh Phúc's Sở Lao động – Thương binh và Xã hội
- * went into its Sở Nội vụ on 1/3/2025, which went into Phú Thọ's on 1/7/2025): follow the chain to the one in force
- * on that day; a chain that ends out of force leaves the record unmapped (rejected with the reason).
+ * From each record's agency or unit out of force (`new` starts as the old code), follow the successors in force by
+ * the record's day, one hop at a time: a successor may itself have been succeeded (Vĩnh Phúc's Sở Lao động – Thương
+ * binh và Xã hội went into its Sở Nội vụ on 1/3/2025, which went into Phú Thọ's on 1/7/2025). Where the chain ends
+ * out of force, `new` is NULL: the record is rejected with the reason. `order` breaks ties (a divided unit: its
+ * larger part).
  */
 async function followSuccessors(tx: Tx, map: string, successors: string, ref: string, order: string) {
   const day = 'CAST(m.d AS DATE)';
@@ -331,10 +329,10 @@ async function mappedCount(tx: Tx): Promise<number> {
  * anti-join, the newest-per-id window, the stale filter and the delete of replaced versions each run only when
  * there is something for them to do (the window alone was 38–48 % of a year's load).
  */
-async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: string, respell = false) {
+async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: string, respellByCode = false) {
   // Reused national codes respelled by code (checkInForce's `respell` table) on the way from parsed or the file.
   const respelled = (rows: string) =>
-    respell
+    respellByCode
       ? `(SELECT q.* REPLACE (coalesce(rs.new, q.unit_code) AS unit_code) FROM ${rows} q LEFT JOIN respell rs ON rs.old = q.unit_code)`
       : rows;
   const spec = FEEDS[feed];

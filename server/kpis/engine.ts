@@ -251,13 +251,9 @@ function measureSql(
   if (d?.join && !joins.includes(d.join)) joins.push(d.join);
   const wrap = restate(m.source, filters, dim);
   const base = m.from ?? SOURCE_DEFS[m.source].table;
+  const table = wrap ? wrap(base) : base;
   const parts = branches.map((b, i) => {
     const { p, sub, timeWhere } = bindBranch(m, b, i, params);
-    // The period's rows first, then restated: DuckDB does not push the time filter through the restating
-    // projection, and a trend's two dozen branches each restated every dossier (a commune's month trend of the
-    // working-day view ran out of a 1 GB memory limit on a store of a few hundred thousand records).
-    const rows = timeWhere.length ? `(SELECT * FROM ${base} s WHERE ${timeWhere.join(' AND ')})` : base;
-    const table = wrap ? wrap(rows) : rows;
     const where = [...f.where, ...timeWhere];
     if (m.where) where.push(`(${m.where})`);
     const keySql = d ? `CAST(${d.key} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
@@ -277,7 +273,6 @@ function measureSql(
   return parts.join('\nUNION ALL\n');
 }
 
-/** Numerator and denominator of a KPI for each branch (and each key of a breakdown), in one query. */
 /**
  * Branches per statement. A trend's two dozen periods (this year's months and last year's) in one UNION ALL hold
  * every branch's join state at once: a commune's month trend of a per-procedure KPI over the working-day view ran
@@ -286,6 +281,7 @@ function measureSql(
  */
 const BRANCHES_PER_STATEMENT = 8;
 
+/** Numerator and denominator of a KPI for each branch (and each key of a breakdown), 8 branches per query. */
 export async function computeCells(
   db: Db,
   kpi: Kpi,
