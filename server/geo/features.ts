@@ -25,7 +25,7 @@ interface Built {
    * A province as it was while it had districts: the union of them (approximate), drawn instead of today's outline
    * up to `until` (its districts' last day) — the former Phú Thọ, Vĩnh Phúc and Hòa Bình before 1/7/2025.
    */
-  asItWas: Map<string, { until: string | null; feature: UnitFeature }>;
+  asItWas: Map<string, { until: string; feature: UnitFeature }>;
 }
 
 interface CacheEntry {
@@ -96,10 +96,12 @@ async function build(db: Db): Promise<Built> {
   }
   // A province as it was (its districts together); a former province's units stay under it, not under the province
   // it merged into: as they were, the former provinces are a level of their own (Tỉnh cũ › Huyện › Xã).
-  const asItWas = new Map<string, { until: string | null; feature: UnitFeature }>();
+  const asItWas = new Map<string, { until: string; feature: UnitFeature }>();
   const byCode = new Map(features.map((f) => [f.properties.code, f]));
   for (const p of units.filter((u) => u.level === 'province')) {
     const districts = units.filter((u) => u.level === 'district' && u.parentCode === p.code);
+    // Only a province whose districts ended (a province with districts today is drawn as it is).
+    if (districts.length === 0 || districts.some((d) => !d.validTo)) continue;
     const parts = districts
       .map((d) => byCode.get(d.code))
       .filter((f): f is UnitFeature => f !== undefined)
@@ -109,13 +111,7 @@ async function build(db: Db): Promise<Built> {
     const shape = rest.length ? clipping.union(first, ...rest) : first;
     const own = byCode.get(p.code);
     if (shape.length === 0 || !own) continue;
-    // Only a province whose districts ended (a province with districts today is drawn as it is).
-    if (districts.some((d) => !d.validTo)) continue;
-    const until =
-      districts
-        .map((d) => d.validTo ?? '')
-        .sort()
-        .at(-1) ?? null;
+    const until = districts.map((d) => d.validTo ?? '').sort()[districts.length - 1];
     asItWas.set(p.code, {
       until,
       feature: { ...own, geometry: toGeometry(shape), properties: { ...own.properties, demo: true } },
@@ -174,7 +170,7 @@ export async function getUnitFeatures(
       )
       .map((f) => {
         const was = q.level === 'province' ? asItWas.get(f.properties.code) : undefined;
-        return was && (was.until === null || at <= was.until) ? was.feature : f;
+        return was && at <= was.until ? was.feature : f;
       }),
   };
 }
