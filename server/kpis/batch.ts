@@ -10,6 +10,7 @@ import {
   type Branch,
   bindBranch,
   computeCells,
+  distinctBranches,
   filterSql,
   type RawCell,
   restate,
@@ -85,7 +86,35 @@ export function computeCellsBatch(
   return Promise.all(batchCells(db, reqs, opts.scope));
 }
 
-/** One query for a group: per period, one aggregate per measure over the rows of the group's source and period. */
+/**
+ * The top-level conjuncts of a condition: split on AND outside parentheses, CASE … END and quoted strings. A
+ * condition holding BETWEEN (whose AND is not a conjunction) stays whole; a lower-case `and` is not split on.
+ */
+export function conjuncts(sql: string): string[] {
+  if (/\bBETWEEN\b/i.test(sql)) return [sql.trim()];
+  // Keywords in capitals, as the registry writes them (a placeholder such as {end} is not END).
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (const t of sql.matchAll(/'(?:[^']|'')*'|\(|\)|\bCASE\b|\bEND\b|\bAND\b/g)) {
+    const w = t[0];
+    if (w === '(' || w === 'CASE') depth++;
+    else if (w === ')' || w === 'END') depth--;
+    else if (w === 'AND' && depth === 0) {
+      out.push(sql.slice(from, t.index).trim());
+      from = t.index + t[0].length;
+    }
+  }
+  out.push(sql.slice(from).trim());
+  return out.filter((c) => c.length > 0);
+}
+
+/**
+ * One query for a group: per period, one aggregate per measure over the rows of the group's source and period.
+ * The conditions every measure of the group shares go into the WHERE clause, so the rest is evaluated only on the
+ * rows they keep (the index's handled-dossier measures all start with "handled in the period": a year's rows out
+ * of every dossier since 2020). Periods of the same range are asked once.
+ */
 async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<void> {
   const params: Params = {};
   const m0 = g.measure;
@@ -94,11 +123,15 @@ async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<voi
   const base = m0.from ?? SOURCE_DEFS[m0.source].table;
   const table = wrap ? wrap(base) : base;
   const slots = [...g.slots.values()];
-  const parts = g.branches.map((b, i) => {
+  const own = slots.map(({ m }) => (m.where ? conjuncts(m.where) : []));
+  const shared = own[0].filter((c) => own.every((cs) => cs.includes(c)));
+  const { distinct, answeredBy } = distinctBranches(g.branches);
+  const parts = distinct.map((b, i) => {
     const { p, sub, timeWhere } = bindBranch(m0, b, i, params);
-    const where = [...f.where, ...timeWhere];
+    const where = [...f.where, ...timeWhere, ...shared.map((c) => `(${c})`)];
     const aggs = slots.map(({ m }, j) => {
-      const filter = m.where ? ` FILTER (WHERE ${m.where})` : '';
+      const rest = own[j].filter((c) => !shared.includes(c));
+      const filter = rest.length ? ` FILTER (WHERE ${rest.map((c) => `(${c})`).join(' AND ')})` : '';
       if (wrap) return `${WAGG[m.agg](m.expr ?? '*', filter)} AS v${j}`;
       const agg = AGG[m.agg](m.expr ?? '*');
       return `${agg}${filter} AS v${j}`;
@@ -108,8 +141,14 @@ async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<voi
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`);
   });
   const rows = await db.query<Record<string, number | string | null>>(parts.join('\nUNION ALL\n'), params);
+  const byPeriod = new Map(rows.map((r) => [String(r.period), r]));
   slots.forEach((s, j) => {
-    s.values = new Map(rows.map((r) => [String(r.period), r[`v${j}`] as number | null]));
+    s.values = new Map(
+      g.branches.map((b) => [
+        b.key,
+        (byPeriod.get(answeredBy.get(b.key)!)?.[`v${j}`] ?? null) as number | null,
+      ]),
+    );
   });
 }
 

@@ -10,8 +10,13 @@ import { vnDateSql } from '../db/sql.ts';
 export const CLOSED = `s.status IN ('returned', 'withdrawn', 'cancelled')`;
 /** When a closed dossier was closed: `closed_at`, else its last version (FEEDS.md), else its receipt. */
 const closedAt = `coalesce(s.closed_at, s.updated_at, s.received_at)`;
-/** When the dossier left the desk: its result or its closing; NULL while open. */
-const endedAt = `(CASE WHEN ${CLOSED} THEN ${closedAt} ELSE s.completed_at END)`;
+/**
+ * When the dossier left the desk: its result or its closing; NULL while open. The dossiers source computes it once
+ * per row as `ended_at` (kpis/sources.ts): the states below name it several times each, and evaluating this CASE at
+ * every mention doubled the cost of the index's handled-dossier counts.
+ */
+export const ENDED_AT = `(CASE WHEN ${CLOSED} THEN ${closedAt} ELSE s.completed_at END)`;
+const endedAt = 's.ended_at';
 /** Still open at an instant: received before it and not ended by it. */
 const openAt = (t: string) => `(s.received_at < ${t} AND (${endedAt} IS NULL OR ${endedAt} >= ${t}))`;
 /**

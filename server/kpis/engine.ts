@@ -281,6 +281,24 @@ function measureSql(
  */
 const BRANCHES_PER_STATEMENT = 8;
 
+/**
+ * Branches of the same range are asked once (a page's current period is often its year to date): the distinct
+ * branches, and for each branch key the key of the distinct one that answers it.
+ */
+export function distinctBranches(branches: Branch[]): {
+  distinct: Branch[];
+  answeredBy: Map<string, string>;
+} {
+  const byRange = new Map<string, Branch>();
+  const answeredBy = new Map<string, string>();
+  for (const b of branches) {
+    const r = `${b.range.from}/${b.range.to}`;
+    if (!byRange.has(r)) byRange.set(r, b);
+    answeredBy.set(b.key, byRange.get(r)!.key);
+  }
+  return { distinct: [...byRange.values()], answeredBy };
+}
+
 /** Numerator and denominator of a KPI for each branch (and each key of a breakdown), 8 branches per query. */
 export async function computeCells(
   db: Db,
@@ -289,6 +307,13 @@ export async function computeCells(
   filters: Filters,
   opts: { dim?: Dimension; scope?: Scope } = {},
 ): Promise<RawCell[]> {
+  const { distinct, answeredBy } = distinctBranches(branches);
+  if (distinct.length < branches.length) {
+    const cells = await computeCells(db, kpi, distinct, filters, opts);
+    return branches.flatMap((b) =>
+      cells.filter((c) => c.period === answeredBy.get(b.key)).map((c) => ({ ...c, period: b.key })),
+    );
+  }
   if (branches.length > BRANCHES_PER_STATEMENT) {
     const out: RawCell[] = [];
     for (let i = 0; i < branches.length; i += BRANCHES_PER_STATEMENT)
@@ -401,6 +426,8 @@ export function recordsSql(
       ? ['delivery_id', 'loaded_at']
       : []),
     ...(restate(m.source, filters) ? ['w'] : []),
+    // The dossiers source's derived `ended_at` (sources.ts) is the engine's, not a field of the record.
+    ...(m.source === 'dossiers' && !m.from ? ['ended_at'] : []),
   ];
   const lineage = hidden.length ? ` EXCLUDE (${hidden.join(', ')})` : '';
   return {

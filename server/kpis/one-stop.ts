@@ -7,6 +7,7 @@ import * as S from './dossier-states.ts';
 import { bindBranch, dimSql, filterSql, restate, type Scope, WAGG } from './engine.ts';
 import type { Range } from './period.ts';
 import { cached, type KpiContext, labelsOf, OUTSIDE_LABEL } from './service.ts';
+import { SOURCE_DEFS } from './sources.ts';
 import type { Filters } from './types.ts';
 
 export const ONE_STOP_BY = ['agency', 'commune', 'district', 'sector', 'procedure'] as const;
@@ -143,8 +144,9 @@ async function compute(
   // Only the rows some column can count: handled in the period, or completed or closed in it. The columns' own
   // conditions then run on those rows alone (a quarter's few hundred thousand, not every dossier since 2020).
   const relevant = `((${S.HANDLED}) OR (s.completed_at >= {start} AND s.completed_at < {end}) OR (${S.CLOSED_IN}))`;
+  const relevantRows = `(SELECT * FROM ${SOURCE_DEFS.dossiers.table} s WHERE ${relevant})`;
   const sql = sub(`SELECT CAST(${d.key} AS VARCHAR) AS key, ${aggs.join(', ')}
-    FROM ${wrap ? wrap(`(SELECT * FROM dossiers s WHERE ${relevant})`) : `(SELECT * FROM dossiers s WHERE ${relevant})`} s ${joins.join(' ')}
+    FROM ${wrap ? wrap(relevantRows) : relevantRows} s ${joins.join(' ')}
     ${f.where.length ? `WHERE ${f.where.join(' AND ')}` : ''}
     GROUP BY ALL`);
   const raw = await ctx.db.query<OneStopCounts & { key: string | null }>(sql, params);

@@ -2,7 +2,7 @@
 // per-KPI answers, on the hand-checked fixture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
-import { batchCells, computeCellsBatch } from '../../server/kpis/batch.ts';
+import { batchCells, computeCellsBatch, conjuncts } from '../../server/kpis/batch.ts';
 import { type Branch, computeCells } from '../../server/kpis/engine.ts';
 import { comparisons } from '../../server/kpis/period.ts';
 import { getKpi, getSubsystems, type KpiContext } from '../../server/kpis/service.ts';
@@ -45,6 +45,37 @@ describe('batched cells', () => {
       });
     });
   }
+
+  it('a period of the same range as another (Q1 and its year to date) is asked once and answered for both', async () => {
+    expect(cmp.yearToDate).toEqual(cmp.current);
+    for (const id of ['services.ontime_rate', 'services.overdue_in_progress', 'direction.signed_rate']) {
+      const kpi = ctx.registry.kpis.get(id)!;
+      const alone = await computeCells(db, kpi, [branches[3]], {});
+      const together = await computeCells(db, kpi, branches, {});
+      const [batched] = await Promise.all(batchCells(db, [{ kpi, branches, filters: {} }]));
+      expect(alone.length, id).toBe(1);
+      for (const cells of [together, batched])
+        expect(
+          cells.filter((c) => c.period === 'yearToDate').map((c) => ({ ...c })),
+          id,
+        ).toEqual(alone);
+      expect(together.find((c) => c.period === 'current')?.numerator, id).toBe(alone[0].numerator);
+    }
+  });
+
+  it('conditions split into their top-level conjuncts (not inside parentheses, CASE … END or quotes)', () => {
+    expect(
+      conjuncts(
+        "s.received_at < {end} AND (s.ended_at IS NULL OR s.ended_at >= {start}) AND (CASE WHEN s.x AND s.y THEN 1 END) = 1 AND s.note = 'A AND B'",
+      ),
+    ).toEqual([
+      's.received_at < {end}',
+      '(s.ended_at IS NULL OR s.ended_at >= {start})',
+      '(CASE WHEN s.x AND s.y THEN 1 END) = 1',
+      "s.note = 'A AND B'",
+    ]);
+    expect(conjuncts('s.a BETWEEN 1 AND 2 AND s.b')).toEqual(['s.a BETWEEN 1 AND 2 AND s.b']);
+  });
 
   it('a request the engine refuses is refused alone, the others still answered', async () => {
     const ok = ctx.registry.kpis.get('direction.documents_total')!;
