@@ -6,6 +6,7 @@ import { migrate } from './db/schema.ts';
 import type { Env } from './env.ts';
 import { FEED_NAMES } from './feeds/specs.ts';
 import { buildRegistry, type IndicatorRow, type Registry } from './kpis/registry.ts';
+import { openRollups, removeUncommittedRollupRows } from './kpis/rollups.ts';
 import { loadReference } from './reference/load.ts';
 
 export function dbPath(env: Env): string {
@@ -23,6 +24,8 @@ export async function openStore(env: Env, path = dbPath(env)): Promise<Db> {
     queryTimeoutMs: env.IOC_QUERY_TIMEOUT_MS,
   });
   await migrate(db);
+  const built = await openRollups(db);
+  if (built.length > 0) console.log(`Daily rollups built from the rows: ${built.join(', ')}`);
   const removed = await removeUncommittedRows(db);
   if (Object.keys(removed).length > 0)
     console.warn(
@@ -51,6 +54,8 @@ export async function removeUncommittedRows(db: Db): Promise<Record<string, numb
         out[feed] = n;
       }
     }
+    const rolled = await removeUncommittedRollupRows(db, tx, UNCOMMITTED);
+    if (rolled > 0) out.rollups = rolled;
   });
   return out;
 }

@@ -1,10 +1,12 @@
 // The cluster's two roles beside `all`: a writer publishes snapshots of its store; a reader opens the newest one
 // read-only and follows the next ones. Both run the same app (server/app.ts); the reader forwards what changes data.
+
 import { join, resolve } from 'node:path';
 import type { AppContext } from '../app.ts';
 import { Auth } from '../auth/service.ts';
 import { Db } from '../db/index.ts';
 import type { Env } from '../env.ts';
+import { openRollups } from '../kpis/rollups.ts';
 import { registryFrom } from '../store.ts';
 import {
   type Follower,
@@ -70,6 +72,8 @@ export async function openReader(
     threads: env.IOC_DB_THREADS,
     queryTimeoutMs: env.IOC_QUERY_TIMEOUT_MS,
   });
+  // The writer's rollups, read as they are (the snapshot holds them complete).
+  await openRollups(db, { readOnly: true });
   const auth = new Auth(db, env, { secret: env.IOC_SECRET });
   const ctx: AppContext = {
     db,

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
 import { inForceOverSql, inForceSql, sqlStringList, vnDateSql } from '../db/sql.ts';
+import { addToRollups, subtractFromRollups } from '../kpis/rollups.ts';
 import { archiveFile } from './archive.ts';
 import { periodBoundsSql, storageType } from './fields.ts';
 import { FEEDS, type FeedName, type FeedSpec } from './specs.ts';
@@ -142,6 +143,7 @@ export async function loadDelivery(
         const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
         // Records changed in `parsed` (mapped or respelled) must come from it, not from the file again.
         const counts = await upsert(
+          db,
           tx,
           d.feed,
           id,
@@ -329,7 +331,14 @@ async function mappedCount(tx: Tx): Promise<number> {
  * anti-join, the newest-per-id window, the stale filter and the delete of replaced versions each run only when
  * there is something for them to do (the window alone was 38–48 % of a year's load).
  */
-async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: string, respellByCode = false) {
+async function upsert(
+  db: Db,
+  tx: Tx,
+  feed: FeedName,
+  deliveryId: number,
+  reparse?: string,
+  respellByCode = false,
+) {
   // Reused national codes respelled by code (checkInForce's `respell` table) on the way from parsed or the file.
   const respelled = (rows: string) =>
     respellByCode
@@ -369,7 +378,11 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: stri
   const validCount = (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM parsed p WHERE ${valid}`))[0]
     .n;
   // Replaced versions go; a delivery of new ids only (the common case: a day's new records) skips this scan.
-  if (k.replaced > 0) await tx.run(`DELETE FROM ${feed} WHERE id IN (SELECT id FROM known WHERE NOT newer)`);
+  if (k.replaced > 0) {
+    const replaced = 'SELECT id FROM known WHERE NOT newer';
+    await subtractFromRollups(db, tx, feed, deliveryId, replaced);
+    await tx.run(`DELETE FROM ${feed} WHERE id IN (${replaced})`);
+  }
   const select = spec.fields.map((f) =>
     f.name === 'unit_code' ? 'p.unit_code_resolved' : `CAST(p."${f.name}" AS ${storageType(f.type)})`,
   );
@@ -387,6 +400,7 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: stri
   await tx.run(
     `INSERT INTO ${feed} (${names.map((n) => `"${n}"`).join(', ')}) SELECT ${select.join(', ')} FROM ups p`,
   );
+  await addToRollups(db, tx, feed, deliveryId);
   const r = await tx.query<{ accepted: number; maxAt: string | null }>(
     `SELECT count(*) AS accepted, CAST(max("${spec.eventTime}") AS VARCHAR) AS "maxAt" FROM ${feed}
      WHERE delivery_id = ${Number(deliveryId)}`,

@@ -17,6 +17,7 @@ import {
   type Scope,
   WAGG,
 } from './engine.ts';
+import { rolledAggSql, rolledMeasure, rollupFor } from './rollups.ts';
 import { SOURCE_DEFS } from './sources.ts';
 import type { Dimension, Filters, Kpi, Measure } from './types.ts';
 
@@ -32,6 +33,8 @@ interface Group {
   filters: Filters;
   /** Distinct measures (by definition) and the value each gets per period. */
   slots: Map<string, { m: Measure; values?: Map<string, number | null> }>;
+  /** Answered by the measures' daily rollup. */
+  rolled: boolean;
   done?: Promise<void>;
 }
 
@@ -45,11 +48,13 @@ export function batchCells(db: Db, reqs: CellRequest[], scope?: Scope): Promise<
       if (ms.some((m) => m.per)) return 'alone' as const;
       return ms.map((m) => {
         filterSql(m.source, r.filters, scope, {}); // refuses what computeCells would refuse, per request
-        const table = m.from ?? SOURCE_DEFS[m.source].table;
+        // A measure its daily rollup answers is grouped with the others of that rollup (rollups.ts).
+        const rolled = rollupFor(db, m, r.filters, { sectorScope: !!scope?.sectors });
+        const table = rolled?.table ?? m.from ?? SOURCE_DEFS[m.source].table;
         const key = JSON.stringify([m.source, table, m.time ?? null, m.timeType, r.branches, r.filters]);
         let g = groups.get(key);
         if (!g) {
-          g = { measure: m, branches: r.branches, filters: r.filters, slots: new Map() };
+          g = { measure: m, branches: r.branches, filters: r.filters, slots: new Map(), rolled: !!rolled };
           groups.set(key, g);
         }
         const slot = JSON.stringify([m.agg, m.expr ?? null, m.where ?? null]);
@@ -120,16 +125,20 @@ async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<voi
   const m0 = g.measure;
   const f = filterSql(m0.source, g.filters, scope, params);
   const wrap = restate(m0.source, g.filters);
-  const base = m0.from ?? SOURCE_DEFS[m0.source].table;
-  const table = wrap ? wrap(base) : base;
   const slots = [...g.slots.values()];
-  const own = slots.map(({ m }) => (m.where ? conjuncts(m.where) : []));
+  const rolled = g.rolled
+    ? slots.map(({ m }) => rollupFor(db, m, g.filters, { sectorScope: !!scope?.sectors })!)
+    : undefined;
+  const base = rolled?.[0].table ?? m0.from ?? SOURCE_DEFS[m0.source].table;
+  const table = wrap ? wrap(base) : base;
+  const own = slots.map(({ m }) => (m.where && !rolled ? conjuncts(m.where) : []));
   const shared = own[0].filter((c) => own.every((cs) => cs.includes(c)));
   const { distinct, answeredBy } = distinctBranches(g.branches);
   const parts = distinct.map((b, i) => {
-    const { p, sub, timeWhere } = bindBranch(m0, b, i, params);
+    const { p, sub, timeWhere } = bindBranch(rolled ? rolledMeasure(m0) : m0, b, i, params);
     const where = [...f.where, ...timeWhere, ...shared.map((c) => `(${c})`)];
     const aggs = slots.map(({ m }, j) => {
+      if (rolled) return `${rolledAggSql(m, rolled[j].column, !!wrap)} AS v${j}`;
       const rest = own[j].filter((c) => !shared.includes(c));
       const filter = rest.length ? ` FILTER (WHERE ${rest.map((c) => `(${c})`).join(' AND ')})` : '';
       if (wrap) return `${WAGG[m.agg](m.expr ?? '*', filter)} AS v${j}`;

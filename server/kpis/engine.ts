@@ -5,6 +5,7 @@
 import { applicableFilters as applicableFiltersOf } from '../../common/vocabulary.ts';
 import type { Db, Params } from '../db/index.ts';
 import { addDays, localEndExclusive, localStart, type Range } from './period.ts';
+import { type Rolled, rolledAggSql, rolledMeasure, rollupFor } from './rollups.ts';
 import { SOURCE_DEFS, sourceDimensions } from './sources.ts';
 import type { Dimension, Filters, Kpi, Measure, SourceName } from './types.ts';
 import { TIME_DIMENSIONS } from './types.ts';
@@ -236,7 +237,10 @@ export function bindBranch(
   return { p, sub, timeWhere };
 }
 
-/** One measure over all branches: (period, key, v) rows. */
+/**
+ * One measure over all branches: (period, key, v) rows; from its daily rollup when `rolled` names one (rollups.ts),
+ * the same filters, scope and restating applied to the rollup's rows.
+ */
 function measureSql(
   m: Measure,
   branches: Branch[],
@@ -244,18 +248,19 @@ function measureSql(
   filters: Filters,
   scope: Scope | undefined,
   params: Params,
+  rolled?: Rolled | null,
 ): string {
   const f = filterSql(m.source, filters, scope, params);
   const d = dim ? dimSql(m.source, dim, filters.boundaries) : undefined;
   const joins = [...f.joins];
   if (d?.join && !joins.includes(d.join)) joins.push(d.join);
   const wrap = restate(m.source, filters, dim);
-  const base = m.from ?? SOURCE_DEFS[m.source].table;
+  const base = rolled?.table ?? m.from ?? SOURCE_DEFS[m.source].table;
   const table = wrap ? wrap(base) : base;
   const parts = branches.map((b, i) => {
-    const { p, sub, timeWhere } = bindBranch(m, b, i, params);
+    const { p, sub, timeWhere } = bindBranch(rolled ? rolledMeasure(m) : m, b, i, params);
     const where = [...f.where, ...timeWhere];
-    if (m.where) where.push(`(${m.where})`);
+    if (m.where && !rolled) where.push(`(${m.where})`);
     const keySql = d ? `CAST(${d.key} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     if (m.per) {
@@ -265,10 +270,12 @@ function measureSql(
         FROM ${table} s ${joins.join(' ')} ${whereSql}
         GROUP BY ALL ${m.per.having ? `HAVING ${m.per.having}` : ''}) g GROUP BY period, key`);
     }
-    const agg = (wrap ? WAGG : AGG)[m.agg](m.expr ?? '*');
+    const agg = rolled ? rolledAggSql(m, rolled.column, !!wrap) : (wrap ? WAGG : AGG)[m.agg](m.expr ?? '*');
+    // A breakdown lists the keys with rows the measure counts: from a rollup, those whose count is not 0.
+    const group = d ? `GROUP BY ALL${rolled ? ` HAVING ${rolled.having}` : ''}` : '';
     return sub(`SELECT $${p}k AS period, ${keySql} AS key, ${agg} AS v
       FROM ${table} s ${joins.join(' ')}
-      ${whereSql} ${d ? 'GROUP BY ALL' : ''}`);
+      ${whereSql} ${group}`);
   });
   return parts.join('\nUNION ALL\n');
 }
@@ -305,7 +312,7 @@ export async function computeCells(
   kpi: Kpi,
   branches: Branch[],
   filters: Filters,
-  opts: { dim?: Dimension; scope?: Scope } = {},
+  opts: { dim?: Dimension; scope?: Scope; raw?: boolean } = {},
 ): Promise<RawCell[]> {
   const { distinct, answeredBy } = distinctBranches(branches);
   if (distinct.length < branches.length) {
@@ -323,14 +330,32 @@ export async function computeCells(
     return out;
   }
   const params: Params = {};
-  const num = measureSql(kpi.numerator, branches, opts.dim, filters, opts.scope, params);
+  const rolled = (m: Measure) =>
+    rollupFor(db, m, filters, { dim: opts.dim, sectorScope: !!opts.scope?.sectors, raw: opts.raw });
+  const num = measureSql(
+    kpi.numerator,
+    branches,
+    opts.dim,
+    filters,
+    opts.scope,
+    params,
+    rolled(kpi.numerator),
+  );
   if (!kpi.denominator) {
     return db.query<RawCell>(
       `SELECT period, key, v AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM (${num})`,
       params,
     );
   }
-  const den = measureSql(kpi.denominator, branches, opts.dim, filters, opts.scope, params);
+  const den = measureSql(
+    kpi.denominator,
+    branches,
+    opts.dim,
+    filters,
+    opts.scope,
+    params,
+    rolled(kpi.denominator),
+  );
   return db.query<RawCell>(
     `WITH n AS (${num}), d AS (${den})
      SELECT coalesce(n.period, d.period) AS period, coalesce(n.key, d.key) AS key, n.v AS numerator, d.v AS denominator

@@ -1,6 +1,7 @@
 // Units and agencies with dates and successors (FEEDS.md v2; issue 13 groundwork): a crosswalk must account for
 // every former unit exactly once; a record whose unit or agency was not in force on its event date is mapped to
 // the successor (counted in the load report) or rejected with that reason.
+
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/env.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
+import { openRollups } from '../../server/kpis/rollups.ts';
 import { getBreakdown, getKpi } from '../../server/kpis/service.ts';
 import { loadReference } from '../../server/reference/load.ts';
 import { openStore, registryFrom } from '../../server/store.ts';
@@ -312,6 +314,7 @@ describe('two views of history: current (restated to today’s units) and then (
   beforeAll(async () => {
     await loadReference(db, referenceDir(CROSSWALK));
     await db.exec(`DELETE FROM dossiers`);
+    await openRollups(db, { rebuild: true }); // rows changed by hand, not by a delivery
     const head = 'id,procedure_code,agency_code,unit_code,channel,received_at,due_at,status';
     const r = await loadDelivery(db, {
       feed: 'dossiers',
@@ -442,6 +445,7 @@ describe('two views of history: current (restated to today’s units) and then (
       ).toBe(0);
     } finally {
       await db.exec(`DELETE FROM dossiers WHERE id = 'P5'`);
+      await openRollups(db, { rebuild: true });
     }
   });
 
