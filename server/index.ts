@@ -9,6 +9,7 @@ import { openReader, snapshotInfo, startWriter } from './cluster/roles.ts';
 import { startLive } from './demo/live.ts';
 import { parseEnv } from './env.ts';
 import { listDeliveries, loadFiles } from './feeds/folder.ts';
+import { openRollups } from './kpis/rollups.ts';
 import { installShutdown, type Running } from './ops/shutdown.ts';
 import { dbPath, loadReferenceIfPresent, openStore, registryFrom } from './store.ts';
 
@@ -96,12 +97,16 @@ async function main() {
     if (n > 0) console.log(`Demo boundaries: ${n} real units (units-2025, MIT).`);
   }
   const { files } = listDeliveries([join(dataDir, 'feeds')]);
+  let rollupsPending = false;
   if (files.length > 0) {
     console.log(`Loading ${files.length} delivery files…`);
     const res = await loadFiles(db, files, printLoadLine, 'file', {
       archiveDir: join(dataDir, 'archive'),
       signal: shutdown.signal,
+      // A first load's daily rollups are built once the server answers (from the rows meanwhile).
+      rollups: 'later',
     });
+    rollupsPending = res.rollupsPending;
     if (res.failures.length > 0)
       console.log(`  ${res.failures.length} deliveries refused (see GET /api/feeds)`);
     await db.checkpoint();
@@ -116,6 +121,18 @@ async function main() {
   }
   if (shutdown.stopping) return;
   listen(ctx, t0);
+  if (rollupsPending) {
+    const t1 = performance.now();
+    openRollups(db)
+      .then((built) =>
+        console.log(
+          `Daily rollups built (${built.length} tables) in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+        ),
+      )
+      .catch((e) => {
+        if (!shutdown.stopping) console.error(`Daily rollups not built: ${(e as Error).message}`);
+      });
+  }
   const live = env.IOC_LIVE ?? demo;
   const stopLive = live
     ? startLive(

@@ -1,8 +1,10 @@
 // Loading every delivery file under data/feeds/<feed>/ (start-up and `npm run load`). Already-loaded files
 // are recognised by content hash and skipped as duplicate deliveries; accepted ones are kept in the archive.
+
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Db } from '../db/index.ts';
+import { openRollups, suspendRollupsForFirstLoad } from '../kpis/rollups.ts';
 import { type LoadReport, loadDelivery } from './loader.ts';
 import { FEED_NAMES, type FeedName, isFeedName } from './specs.ts';
 import { DeliveryError, formatFromName } from './stage.ts';
@@ -43,6 +45,8 @@ export function listDeliveries(paths: string[]): { files: FolderFile[]; skipped:
 export interface FolderResult {
   reports: LoadReport[];
   failures: { path: string; error: string }[];
+  /** Rollups set aside for a first load and not built yet (`rollups: 'later'`): the caller runs openRollups. */
+  rollupsPending: boolean;
 }
 
 export interface LoadFilesOptions {
@@ -50,6 +54,11 @@ export interface LoadFilesOptions {
   archiveDir?: string;
   /** Stop before the next file once aborted (shutdown); the file in progress is the caller's to interrupt. */
   signal?: AbortSignal;
+  /**
+   * A feed loaded into an empty table gets its daily rollups built once at the end (kpis/rollups.ts): `now` (the
+   * default) before returning; `later` leaves it to the caller (the server builds them once it serves).
+   */
+  rollups?: 'now' | 'later';
 }
 
 /** Load files one delivery at a time; a failed delivery does not stop the others. */
@@ -60,7 +69,9 @@ export async function loadFiles(
   source = 'file',
   opts: LoadFilesOptions = {},
 ): Promise<FolderResult> {
-  const out: FolderResult = { reports: [], failures: [] };
+  const out: FolderResult = { reports: [], failures: [], rollupsPending: false };
+  for (const feed of new Set(files.map((f) => f.feed)))
+    if (await suspendRollupsForFirstLoad(db, feed)) out.rollupsPending = true;
   for (const [i, f] of files.entries()) {
     if (opts.signal?.aborted) break;
     try {
@@ -82,6 +93,10 @@ export async function loadFiles(
       out.failures.push({ path: f.path, error: e.message });
       onFile?.(f, { error: e.message }, i, files.length);
     }
+  }
+  if (out.rollupsPending && opts.rollups !== 'later') {
+    await openRollups(db);
+    out.rollupsPending = false;
   }
   return out;
 }
