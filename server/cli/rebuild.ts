@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Db } from '../db/index.ts';
 import { parseEnv } from '../env.ts';
+import { openRollups, suspendRollupsForFirstLoad, verifyRollups } from '../kpis/rollups.ts';
 import { assertNotHeld, backupName, backupsDir } from '../ops/backup.ts';
 import { call, opsClient, serverAnswers } from '../ops/client.ts';
 import {
@@ -102,10 +103,13 @@ if (oldReadable) {
   const list = Object.entries(carried).map(([t, n]) => `${t} ${fmtInt(n)}`);
   if (list.length) console.log(`Carried over from the old store (not in the archive): ${list.join(', ')}`);
 }
+// An empty store's rollups are built once after the replay (as a first load's are), not delivery by delivery.
+for (const feed of new Set(items.map((i) => i.feed))) await suspendRollupsForFirstLoad(fresh, feed);
 const res = await replay(fresh, items, paths, (i, n, item, note) => {
   if (!values.quiet && (n < 50 || i % Math.ceil(n / 50) === 0 || i === n - 1))
     console.log(`  [${i + 1}/${n}] ${item.feed}/${item.name}: ${note}`);
 });
+await openRollups(fresh);
 await fresh.checkpoint();
 console.log(
   `Replayed ${res.replayed} deliveries, ${fmtInt(res.rows)} rows in ${secs(res.ms)}` +
@@ -119,6 +123,32 @@ if (res.missing.length) {
     `  missing by source: ${[...bySource].map(([s, n]) => `${s} ${n}`).join(', ')}` +
       (bySource.has('demo-live') ? ' (demo live traffic is not archived)' : ''),
   );
+}
+
+// The daily rollups against their rows: the rebuilt store's, and the old store's when it can be read.
+const rollupDifferences = async (db: Db, label: string): Promise<Difference[]> => {
+  const checks = await verifyRollups(db);
+  console.log(
+    `Daily rollups of ${label}: ${checks.map((c) => `${c.table} ${fmtInt(c.rows)} rows, ${c.differences} differences`).join('; ') || 'none'}`,
+  );
+  return checks
+    .filter((c) => c.differences > 0)
+    .map((c) => ({
+      what: `${label}: ${c.table} against its rows`,
+      period: '',
+      old: `${c.differences} (day, unit, agency) differ`,
+      rebuilt: JSON.stringify(c.sample[0] ?? {}),
+    }));
+};
+const rollupIssues = await rollupDifferences(fresh, 'the rebuilt store');
+if (oldReadable && !live) {
+  const old = await openOld();
+  try {
+    await openRollups(old, { readOnly: true });
+    rollupIssues.push(...(await rollupDifferences(old, 'the old store')));
+  } finally {
+    old.close();
+  }
 }
 
 // Compare.
@@ -148,9 +178,9 @@ if (live) {
     old.close();
   }
 }
-let differences: Difference[] = [];
+const differences: Difference[] = [...rollupIssues];
 if (oldValues && oldRows) {
-  differences = compareValues(oldValues, rebuilt);
+  differences.push(...compareValues(oldValues, rebuilt));
   for (const f of Object.keys({ ...oldRows, ...rebuiltRows }))
     if (oldRows[f] !== rebuiltRows[f])
       differences.unshift({

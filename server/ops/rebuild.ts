@@ -115,7 +115,9 @@ export async function carryOver(fresh: Db, oldPath: string): Promise<Record<stri
         ).map((r) => String(r.table_name));
         const out: Record<string, number> = {};
         await c.run('BEGIN TRANSACTION');
-        for (const t of theirs.filter((x) => !REBUILT.has(x) && mine.has(x))) {
+        // The daily rollups (rollup_meta, rollup_*) are derived from the rows: built anew, never carried over.
+        const derived = (x: string) => x.startsWith('rollup_');
+        for (const t of theirs.filter((x) => !REBUILT.has(x) && !derived(x) && mine.has(x))) {
           await c.run(`DELETE FROM ${sqlIdent(t)}`); // rows a migration seeded (roles) give way to the old store's
           await c.run(`INSERT INTO ${sqlIdent(t)} BY NAME SELECT * FROM ioc_old.${sqlIdent(t)}`);
           out[t] = Number((await q(`SELECT count(*) AS n FROM ${sqlIdent(t)}`))[0].n);
