@@ -1,11 +1,11 @@
 // End to end in headless Chromium (Debian's chromium, driven by playwright-core) against the built app served by
 // the real server on a small generated demo. Screenshots go to tests/artifacts/ (not in git).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, axeViolations, collectErrors, launchBrowser, startProduct } from './server.ts';
+import { ARTIFACTS, axeViolations, collectErrors, launchBrowser, startProduct, WEB_DIR } from './server.ts';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
 let browser: Browser;
@@ -151,6 +151,21 @@ describe('wall', () => {
       );
       expect(labelPx).toBeGreaterThanOrEqual(h * 0.01);
       await page.screenshot({ path: join(ARTIFACTS, `wall-services-${w}.png`) });
+      // A light wall: no ECharts (its trend is uPlot's, its ranking HTML), its JavaScript at most 300 KB gzip as
+      // built (the .gz copies the server sends), map and trend chunks included.
+      const scripts: string[] = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => new URL(e.name).pathname)
+          .filter((p) => p.endsWith('.js')),
+      );
+      expect(scripts.some((s) => /echarts/.test(s))).toBe(false);
+      expect(scripts.some((s) => /wall-trend/.test(s))).toBe(true);
+      // (Files under 1 KB are sent as they are: no .gz copy.)
+      const sent = (s: string) =>
+        statSync(join(WEB_DIR, existsSync(join(WEB_DIR, `${s}.gz`)) ? `${s}.gz` : s));
+      const gzip = scripts.reduce((sum, s) => sum + sent(s).size, 0);
+      expect(gzip).toBeLessThanOrEqual(300_000);
       expect(errors).toEqual([]);
       await page.context().close();
     });

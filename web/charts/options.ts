@@ -223,6 +223,13 @@ export function rowLabel(row: { key: string | null; label: string | null }, prov
   return row.key === null ? provinceLabel : (row.label ?? row.key);
 }
 
+/** The rows a ranking shows: all of them, or the best and the worst halves when there are more than `limit`. */
+export function rankingShown<T>(rows: T[], limit: number): T[] {
+  return rows.length > limit
+    ? [...rows.slice(0, Math.ceil(limit / 2)), ...rows.slice(-Math.floor(limit / 2))]
+    : rows;
+}
+
 /** Horizontal bars, best at the top, each coloured by its status; the selected unit stands out. */
 export function buildRankingOption({
   rows,
@@ -235,10 +242,7 @@ export function buildRankingOption({
 }: RankingInput): ChartOption {
   const fs = theme.fontSize;
   const k = fs / 12;
-  const shown =
-    rows.length > limit
-      ? [...rows.slice(0, Math.ceil(limit / 2)), ...rows.slice(-Math.floor(limit / 2))]
-      : rows;
+  const shown = rankingShown(rows, limit);
   // A null `selected` means none: the null key (province-level agencies) is never the selection.
   const dim = selected !== undefined && selected !== null;
   const isSelected = (key: string | null) => dim && key === selected;

@@ -24,14 +24,14 @@ import { KpiValue } from './kpi-value.tsx';
 import { MapPanel } from './map-panel.tsx';
 import { Change, StaleBadge, StatusDot } from './status.tsx';
 import { SubsystemTile } from './subsystem-tile.tsx';
+import { WallRanking } from './wall-ranking.tsx';
 
-const TrendChart = lazy(() => import('../charts/trend-chart.tsx'));
-const RankingChart = lazy(() => import('../charts/ranking-chart.tsx'));
+// The wall's charts: uPlot's trend (a small chunk, no ECharts on the wall) and an HTML ranking.
+const WallTrendChart = lazy(() => import('../charts/wall-trend.tsx'));
 
-/** Fetch the chart chunks while the network is there. */
+/** Fetch the chart chunk while the network is there. */
 export function preloadCharts(): void {
-  void import('../charts/trend-chart.tsx').catch(() => undefined);
-  void import('../charts/ranking-chart.tsx').catch(() => undefined);
+  void import('../charts/wall-trend.tsx').catch(() => undefined);
 }
 
 function useWallTheme(): ChartTheme {
@@ -202,12 +202,13 @@ function WallTrend({
       className="wall-trend"
     >
       {trend.data && (
-        <TrendChart
+        <WallTrendChart
           rows={trend.data.rows}
           unit={def.unit}
+          grain={grain}
           target={percentLike ? target : null}
           theme={theme}
-          height="100%"
+          label={name(def.name)}
         />
       )}
     </WallPanel>
@@ -268,7 +269,7 @@ export function SubsystemSlide({ summary, registry, units, filters, alarmKpi }: 
               </WallPanel>
               <WallPanel title={t(`rank.${drill.level}`)} stale={stale} className="wall-rank">
                 {byUnit.data && (
-                  <RankingChart
+                  <WallRanking
                     nullLabel={t(
                       nullKeyLabel(
                         drill.level,
@@ -279,7 +280,6 @@ export function SubsystemSlide({ summary, registry, units, filters, alarmKpi }: 
                     unit={focus.unit}
                     selected={drill.selected ?? null}
                     theme={theme}
-                    height="100%"
                     limit={16}
                   />
                 )}
