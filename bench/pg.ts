@@ -7,6 +7,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Db, Params } from '../server/db/index.ts';
+import { rollupsDefined } from '../server/kpis/rollups.ts';
 
 /** Tables the KPI SQL reads (reference + facts); the views are recreated in PostgreSQL's dialect below. */
 const TABLES = [
@@ -91,6 +92,7 @@ const DUCK_TO_PG: Record<string, string> = {
   DATE: 'date',
   TIMESTAMP: 'timestamp',
   'TIMESTAMP WITH TIME ZONE': 'timestamptz',
+  HUGEINT: 'numeric',
 };
 
 const VIEWS = (reportCols: string[]) => `
@@ -281,7 +283,9 @@ export class Postgres {
     const prior = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : null;
     const columns: Record<string, string[]> = {};
     const types: Record<string, { name: string; type: string }[]> = {};
-    for (const t of TABLES) {
+    // The daily rollups too: the engine's SQL reads them, so the same SQL needs them on PostgreSQL.
+    const tables = [...TABLES, ...rollupsDefined().map((r) => r.table)];
+    for (const t of tables) {
       const rows = await duck.query<{ column_name: string; column_type: string }>(`DESCRIBE ${t}`);
       types[t] = rows.map((r) => ({ name: r.column_name, type: r.column_type }));
       columns[t] = rows.map((r) => r.column_name);
@@ -298,7 +302,7 @@ export class Postgres {
       const csvDir = join(dir, 'csv');
       mkdirSync(csvDir, { recursive: true });
       try {
-        for (const t of TABLES) {
+        for (const t of tables) {
           const cols = types[t].map((col) => {
             const ty = DUCK_TO_PG[col.type];
             if (!ty) throw new Error(`no PostgreSQL type for ${t}.${col.name} ${col.type}`);

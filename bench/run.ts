@@ -26,6 +26,7 @@ import {
   type KpiContext,
 } from '../server/kpis/service.ts';
 import { loadReferenceIfPresent, openStore, registryFrom } from '../server/store.ts';
+import { CHROMIUM, type LighthouseRow, lighthouseRows, pageScripts } from './browser.ts';
 import { benchCluster } from './cluster.ts';
 import { PG_SETTINGS, Postgres, sameRows, toPostgres } from './pg.ts';
 
@@ -160,7 +161,14 @@ const duckSettings = (
 // 3. Queries: HTTP (uncached) vs the same answer in-process vs the engine's SQL alone.
 const store = db;
 const ctx: KpiContext = { db, registry: await registryFrom(db) };
-const app = createApp({ ...ctx, archiveDir: join(cacheDir, 'archive'), startedAt: new Date() }, env);
+// The built web app beside the API (npm run build), for the browser measures (wall JavaScript, Lighthouse).
+const webDir = join(ROOT, 'dist', 'web');
+const hasWeb = existsSync(join(webDir, 'index.html'));
+const app = createApp(
+  { ...ctx, archiveDir: join(cacheDir, 'archive'), startedAt: new Date() },
+  env,
+  hasWeb ? { webDir } : {},
+);
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -428,24 +436,55 @@ const concurrency: {
   errors: number;
   non2xx: number;
 }[] = [];
+// As browsers ask (gzip accepted); a wall polling with the ETag it holds gets 304 while the figures stay the same.
+const browserHeaders = { 'accept-encoding': 'gzip, deflate, br' };
+const overviewTag = (await fetch(`${base}/api/subsystems?${q}`, { headers: browserHeaders })).headers.get(
+  'etag',
+);
 for (const connections of [50, 300]) {
-  for (const [target, url] of [
-    ['overview', `${base}/api/subsystems?${q}`],
-    ['services.ontime_rate', `${base}/api/kpis/services.ontime_rate?${q}`],
-    ['bare Hono hello', helloUrl],
+  for (const [target, url, headers] of [
+    ['overview', `${base}/api/subsystems?${q}`, browserHeaders],
+    [
+      'overview, a wall polling (304)',
+      `${base}/api/subsystems?${q}`,
+      { ...browserHeaders, 'if-none-match': overviewTag ?? '' },
+    ],
+    ['services.ontime_rate', `${base}/api/kpis/services.ontime_rate?${q}`, browserHeaders],
+    ['bare Hono hello', helloUrl, {}],
   ] as const) {
-    const r = await autocannon({ url, connections, duration });
+    const r = await autocannon({ url, connections, duration, headers });
     concurrency.push({
       target,
       connections,
       reqPerS: r.requests.average,
       p99: r.latency.p99,
       errors: r.errors + r.timeouts,
-      non2xx: r.non2xx,
+      // A 304 is the answer asked for, not a failure.
+      non2xx: target.includes('304') ? r.non2xx - (r.statusCodeStats?.['304']?.count ?? 0) : r.non2xx,
     });
   }
 }
 helloServer.close();
+
+// 5b. The browser: the wall's JavaScript and Lighthouse (Debian's Chromium; skipped without it or the built app).
+let browserBench:
+  | { wall: Awaited<ReturnType<typeof pageScripts>>; lighthouse: LighthouseRow[] }
+  | { skipped: string };
+if (!hasWeb) browserBench = { skipped: 'the web app is not built (npm run build)' };
+else if (!existsSync(CHROMIUM)) browserBench = { skipped: `no Chromium at ${CHROMIUM}` };
+else {
+  console.log("browser: the wall's JavaScript and Lighthouse…");
+  try {
+    const wall = await pageScripts(`${base}/wall?slides=overview,services&seconds=4`, webDir, {
+      waitMs: 9000,
+    });
+    // Quick (CI): the wall only, so the harness does not rot; a full run: the overview and the wall.
+    const lighthouse = await lighthouseRows(base, quick ? ['/wall'] : ['/', '/wall']);
+    browserBench = { wall, lighthouse };
+  } catch (e) {
+    browserBench = { skipped: `failed: ${(e as Error).message}` };
+  }
+}
 server.close();
 
 // 6. Readers (IOC_ROLE=reader): one alone and two behind nginx, cached and uncached, each a process of its own.
@@ -459,6 +498,9 @@ const clusterBench = await benchCluster({
   year: to.slice(0, 4),
 }).catch((e) => ({ skipped: `failed: ${(e as Error).message}` }));
 clearInterval(sampler);
+// Idle: the same process (server and store) a few seconds after the last request.
+await new Promise((r) => setTimeout(r, 5000));
+const idleRss = process.memoryUsage().rss;
 
 // 6. Output: JSON + Markdown under bench/results/, the latest summary committed as bench/results/README.md.
 const storeMb = readdirSync(cacheDir).filter((f) => f.startsWith('bench.duckdb')).length
@@ -486,10 +528,12 @@ const result = {
     statements: Object.fromEntries(statements),
   },
   concurrency,
+  browser: browserBench,
   cluster: clusterBench,
   memory: {
     loadPeakRssMb: Math.round(loadPeakRss / 1e6),
     peakRssMb: Math.round(peakRss / 1e6),
+    idleRssMb: Math.round(idleRss / 1e6),
     duckdbMemoryLimit: values.memory ?? 'default',
     duckdbSettings: duckSettings,
   },
@@ -524,8 +568,91 @@ const pgSection: string[] =
           `thousands of rows): **${fx(smallGeomean)}**.`,
         '',
       ];
+// The goals of issue 12, each against this run's figure.
+const qp50 = (name: string) => queryResults.find((r) => r.name === name)?.p50 ?? null;
+const rate = (target: string, clients: number) =>
+  concurrency.find((c) => c.target === target && c.connections === clients);
+const ratiosLoad = loadResults.map((l) => l.ratio);
+const lh = (page: string, preset: string) =>
+  'lighthouse' in browserBench
+    ? (browserBench.lighthouse.find((r) => r.page === page && r.preset === preset)?.score ?? null)
+    : null;
+const hello300 = rate('bare Hono hello', 300)?.reqPerS ?? null;
+const kpi300 = rate('services.ontime_rate', 300)?.reqPerS ?? null;
+const ov300 = rate('overview', 300);
+const goals: [string, string, string][] = [
+  [
+    "load, ours ÷ DuckDB's bare read of the same files (rollups built included)",
+    ratiosLoad.length ? `${Math.min(...ratiosLoad).toFixed(1)}–${Math.max(...ratiosLoad).toFixed(1)}×` : '—',
+    '≤ 2×',
+  ],
+  [
+    'peak RSS (load and queries, DuckDB at its default limit)',
+    `${Math.round(peakRss / 1e6)} MB`,
+    '≤ 1.500 MB at scale 3',
+  ],
+  ['RSS idle after the run', `${Math.round(idleRss / 1e6)} MB`, '< 1.000 MB at scale 1'],
+  [
+    'overview (12 subsystems), uncached, HTTP p50',
+    `${f1(qp50('overview (12 subsystems, 36 KPIs)'))} ms`,
+    '≤ 150 ms / ≤ 300 ms',
+  ],
+  ['QĐ 766 total, uncached, HTTP p50', `${f1(qp50('index766.total'))} ms`, '≤ 40 ms / ≤ 80 ms'],
+  ['reported-indicator KPIs, PG ÷ DuckDB (same SQL)', `${fx(smallGeomean)}`, '≥ 1×'],
+  ['geometric mean PG ÷ ours over all queries', `${fx(pgGeomean)}`, '≥ 10×'],
+  [
+    'cached KPI, req/s ÷ bare Hono (300 clients)',
+    kpi300 && hello300 ? (kpi300 / hello300).toFixed(2) : '—',
+    '≥ 0,6',
+  ],
+  [
+    'cached overview at 300 clients (gzip accepted)',
+    ov300 ? `${Math.round(ov300.reqPerS)} req/s, ${ov300.errors} errors` : '—',
+    '≥ 10.000 req/s, 0 errors',
+  ],
+  [
+    'wall JS (gzip, the scripts /wall loads)',
+    'wall' in browserBench ? `${(browserBench.wall.gzipBytes / 1000).toFixed(1)} KB` : '—',
+    '≤ 300 KB',
+  ],
+  [
+    'Lighthouse performance, mobile: `/` and `/wall`',
+    `${lh('/', 'mobile') ?? '—'} and ${lh('/wall', 'mobile') ?? '—'}`,
+    '≥ 0,9',
+  ],
+  [
+    'Lighthouse performance, desktop: `/` and `/wall`',
+    `${lh('/', 'desktop') ?? '—'} and ${lh('/wall', 'desktop') ?? '—'}`,
+    '≥ 0,98',
+  ],
+];
+const browserSection: string[] =
+  'skipped' in browserBench
+    ? ['## The browser', '', `Skipped: ${browserBench.skipped}.`, '']
+    : [
+        "## The browser (Debian's Chromium)",
+        '',
+        `The wall (\`/wall\`, its overview and a subsystem slide, 1920×1080) loads ${browserBench.wall.scripts.length} scripts: ` +
+          `${(browserBench.wall.gzipBytes / 1000).toFixed(1)} KB as sent gzip, ${(browserBench.wall.rawBytes / 1000).toFixed(1)} KB uncompressed.`,
+        '',
+        'Lighthouse 12.2.3, performance only: its default (mobile, simulated 4× CPU slowdown and a slow network) and its desktop preset.',
+        '',
+        '| page | preset | score | total blocking time ms | largest contentful paint ms | first contentful paint ms |',
+        '|---|---|---:|---:|---:|---:|',
+        ...browserBench.lighthouse.map(
+          (r) =>
+            `| ${r.page} | ${r.preset} | ${r.score ?? '—'} | ${r.tbtMs ?? '—'} | ${r.lcpMs ?? '—'} | ${r.fcpMs ?? '—'} |`,
+        ),
+        '',
+      ];
 const md = [
   `# Benchmark — scale ${scale} (${from} → ${to}), ${new Date().toISOString().slice(0, 16)}Z, ${quick ? 'quick' : `${runs} runs`}`,
+  '',
+  '## The goals, this run',
+  '',
+  '| measured | this run | goal |',
+  '|---|---:|---:|',
+  ...goals.map(([a, b, c]) => `| ${a} | ${b} | ${c} |`),
   '',
   `Rows: ${Object.entries(feedRows)
     .map(([k, v]) => `${k} ${v.toLocaleString('vi-VN')}`)
@@ -557,6 +684,8 @@ const md = [
   ...pgSection,
   `## Concurrency (${duration} s each, cached answers)`,
   '',
+  'Requests accept gzip as browsers do; "a wall polling" sends the ETag it holds and gets 304 while the figures stay the same.',
+  '',
   '| target | clients | req/s | p99 ms | errors | non-2xx |',
   '|---|---:|---:|---:|---:|---:|',
   ...concurrency.map(
@@ -564,6 +693,7 @@ const md = [
       `| ${c.target} | ${c.connections} | ${Math.round(c.reqPerS)} | ${c.p99} | ${c.errors} | ${c.non2xx} |`,
   ),
   '',
+  ...browserSection,
   `## Readers behind nginx (${duration} s each, 50 clients; IOC_ROLE=reader processes following the writer's snapshots)`,
   '',
   ...('skipped' in clusterBench
@@ -580,7 +710,7 @@ const md = [
         ),
       ]),
   '',
-  `Peak RSS: ${result.memory.peakRssMb} MB (load phase ${result.memory.loadPeakRssMb} MB, the floor's own DuckDB instance included, each with the limit), DuckDB memory_limit ${result.memory.duckdbMemoryLimit}.`,
+  `Idle RSS (the same process 5 s after the last request): ${result.memory.idleRssMb} MB. Peak RSS: ${result.memory.peakRssMb} MB (load phase ${result.memory.loadPeakRssMb} MB, the floor's own DuckDB instance included, each with the limit), DuckDB memory_limit ${result.memory.duckdbMemoryLimit}.`,
   '',
 ].join('\n');
 mkdirSync(outDir, { recursive: true });
