@@ -2,7 +2,7 @@
 // overview, as walls poll it) and uncached (a different period on every request), in the same run. The writer opens a
 // copy of the bench's store; readers follow its snapshots (server/cluster/).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Cluster, findNginx, freePorts } from '../server/cluster/launch.ts';
@@ -38,7 +38,10 @@ export async function benchCluster(opts: {
   /** The overview's query string (the cached row) and the year of the uncached periods. */
   q: string;
   year: string;
-}): Promise<{ rows: ClusterRow[] } | { skipped: string }> {
+}): Promise<
+  | { rows: ClusterRow[]; memory: { member: string; idleRssMb: number; peakRssMb: number }[] }
+  | { skipped: string }
+> {
   if (!findNginx()) return { skipped: 'nginx is not installed' };
   const dir = join(opts.dir, 'cluster-bench');
   rmSync(dir, { recursive: true, force: true });
@@ -56,6 +59,7 @@ export async function benchCluster(opts: {
     },
   });
   const rows: ClusterRow[] = [];
+  const memory: { member: string; idleRssMb: number; peakRssMb: number }[] = [];
   try {
     await cluster.start();
     const targets = [
@@ -92,9 +96,21 @@ export async function benchCluster(opts: {
         });
       }
     }
+    // Each server process at the default settings, 5 s after the last request: its RSS now and its peak.
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const m of [cluster.writer, ...cluster.readers]) {
+      const status = m.child?.pid ? readFileSync(`/proc/${m.child.pid}/status`, 'utf8') : '';
+      const kb = (field: string) =>
+        Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+      memory.push({
+        member: m.name,
+        idleRssMb: Math.round(kb('VmRSS') / 1000),
+        peakRssMb: Math.round(kb('VmHWM') / 1000),
+      });
+    }
   } finally {
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { rows };
+  return { rows, memory };
 }

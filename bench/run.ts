@@ -591,7 +591,16 @@ const goals: [string, string, string][] = [
     `${Math.round(peakRss / 1e6)} MB`,
     '≤ 1.500 MB at scale 3',
   ],
-  ['RSS idle after the run', `${Math.round(idleRss / 1e6)} MB`, '< 1.000 MB at scale 1'],
+  [
+    "RSS of a server process idle after serving (the cluster's readers, default settings; their peak)",
+    'memory' in clusterBench && clusterBench.memory.length
+      ? clusterBench.memory
+          .filter((m) => m.member.startsWith('reader'))
+          .map((m) => `${m.idleRssMb} MB (peak ${m.peakRssMb})`)
+          .join(', ')
+      : '—',
+    '< 1.000 MB at scale 1',
+  ],
   [
     'overview (12 subsystems), uncached, HTTP p50',
     `${f1(qp50('overview (12 subsystems, 36 KPIs)'))} ms`,
@@ -708,6 +717,10 @@ const md = [
           (c) =>
             `| ${c.target} | ${c.answers} | ${Math.round(c.reqPerS)} | ${c.p99} | ${c.errors} | ${c.non2xx} |`,
         ),
+        '',
+        `Each process 5 s after the last request (DuckDB at its default limit): ${clusterBench.memory
+          .map((m) => `${m.member} ${m.idleRssMb} MB (peak ${m.peakRssMb} MB)`)
+          .join(', ')}.`,
       ]),
   '',
   `Idle RSS (the same process 5 s after the last request): ${result.memory.idleRssMb} MB. Peak RSS: ${result.memory.peakRssMb} MB (load phase ${result.memory.loadPeakRssMb} MB, the floor's own DuckDB instance included, each with the limit), DuckDB memory_limit ${result.memory.duckdbMemoryLimit}.`,
