@@ -143,7 +143,6 @@ export async function loadDelivery(
         const id = (await tx.query<{ id: number }>(`SELECT nextval('delivery_seq') AS id`))[0].id;
         // Records changed in `parsed` (mapped or respelled) must come from it, not from the file again.
         const counts = await upsert(
-          db,
           tx,
           d.feed,
           id,
@@ -331,14 +330,7 @@ async function mappedCount(tx: Tx): Promise<number> {
  * anti-join, the newest-per-id window, the stale filter and the delete of replaced versions each run only when
  * there is something for them to do (the window alone was 38–48 % of a year's load).
  */
-async function upsert(
-  db: Db,
-  tx: Tx,
-  feed: FeedName,
-  deliveryId: number,
-  reparse?: string,
-  respellByCode = false,
-) {
+async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: string, respellByCode = false) {
   // Reused national codes respelled by code (checkInForce's `respell` table) on the way from parsed or the file.
   const respelled = (rows: string) =>
     respellByCode
@@ -380,7 +372,7 @@ async function upsert(
   // Replaced versions go; a delivery of new ids only (the common case: a day's new records) skips this scan.
   if (k.replaced > 0) {
     const replaced = 'SELECT id FROM known WHERE NOT newer';
-    await subtractFromRollups(db, tx, feed, deliveryId, replaced);
+    await subtractFromRollups(tx, feed, deliveryId, replaced);
     await tx.run(`DELETE FROM ${feed} WHERE id IN (${replaced})`);
   }
   const select = spec.fields.map((f) =>
@@ -400,7 +392,7 @@ async function upsert(
   await tx.run(
     `INSERT INTO ${feed} (${names.map((n) => `"${n}"`).join(', ')}) SELECT ${select.join(', ')} FROM ups p`,
   );
-  await addToRollups(db, tx, feed, deliveryId);
+  await addToRollups(tx, feed, deliveryId);
   const r = await tx.query<{ accepted: number; maxAt: string | null }>(
     `SELECT count(*) AS accepted, CAST(max("${spec.eventTime}") AS VARCHAR) AS "maxAt" FROM ${feed}
      WHERE delivery_id = ${Number(deliveryId)}`,

@@ -179,20 +179,38 @@ export async function suspendRollupsForFirstLoad(db: Db, feed: string): Promise<
   return true;
 }
 
-/** The rollups of a feed the loader keeps in this store. */
+/** The rollups of a feed the store uses (for reads: set when they are complete). */
 function rollupsOfFeed(db: Db, feed: string): Rollup[] {
   return (ready.get(db) ?? []).filter((r) => r.feed === feed);
 }
 
+/**
+ * The rollups of a feed a delivery keeps: those its own transaction sees in `rollup_meta` — so a build committed a
+ * moment before (the server builds a first load's rollups while deliveries arrive) is kept from the next delivery
+ * on, and one set aside is not.
+ */
+async function keptBy(tx: Tx, feed: string): Promise<Rollup[]> {
+  const [{ n }] = await tx.query<{ n: number }>(
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'rollup_meta' AND NOT temporary",
+  );
+  if (n === 0) return [];
+  const meta = new Map(
+    (await tx.query<{ name: string; signature: string }>('SELECT name, signature FROM rollup_meta')).map(
+      (r) => [r.name, r.signature],
+    ),
+  );
+  return rollupsDefined().filter((r) => r.feed === feed && meta.get(r.table) === r.signature);
+}
+
 /** Inside a delivery's transaction, before its replaced rows are deleted: subtract them. */
-export async function subtractFromRollups(db: Db, tx: Tx, feed: string, deliveryId: number, idsSql: string) {
-  for (const r of rollupsOfFeed(db, feed))
+export async function subtractFromRollups(tx: Tx, feed: string, deliveryId: number, idsSql: string) {
+  for (const r of await keptBy(tx, feed))
     await tx.run(`INSERT INTO ${r.table} ${aggregateSql(r, `s.id IN (${idsSql})`, -1, String(deliveryId))}`);
 }
 
 /** Inside a delivery's transaction, after its rows are inserted: add them. */
-export async function addToRollups(db: Db, tx: Tx, feed: string, deliveryId: number) {
-  for (const r of rollupsOfFeed(db, feed))
+export async function addToRollups(tx: Tx, feed: string, deliveryId: number) {
+  for (const r of await keptBy(tx, feed))
     await tx.run(
       `INSERT INTO ${r.table} ${aggregateSql(r, `s.delivery_id = ${Number(deliveryId)}`, 1, String(deliveryId))}`,
     );

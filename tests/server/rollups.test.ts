@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
+import { Db } from '../../server/db/index.ts';
+import { migrate } from '../../server/db/schema.ts';
 import { generateDemo } from '../../server/demo/generate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
@@ -14,10 +15,10 @@ import { loadDelivery } from '../../server/feeds/loader.ts';
 import { type Branch, cellParts, computeCells, kpiDimensions } from '../../server/kpis/engine.ts';
 import { addDays, comparisons, todayLocal } from '../../server/kpis/period.ts';
 import type { Registry } from '../../server/kpis/registry.ts';
-import { rollupFor, rollupsDefined, verifyRollups } from '../../server/kpis/rollups.ts';
+import { openRollups, rollupFor, rollupsDefined, verifyRollups } from '../../server/kpis/rollups.ts';
 import type { Dimension, Filters, Kpi } from '../../server/kpis/types.ts';
 import { loadReferenceIfPresent, openStore, registryFrom } from '../../server/store.ts';
-import { fixtureStore } from './helpers.ts';
+import { FIXTURES, fixtureStore } from './helpers.ts';
 
 /** A small deterministic generator (mulberry32): the same cases on every run, printed when one fails. */
 function rng(seed: number) {
@@ -186,6 +187,46 @@ describe('daily rollups on the hand fixture', () => {
     expect(rawNow).toBe(before); // one left Q1, one arrived
     expect(rolledNow).toBe(rawNow);
     for (const x of await verifyRollups(db)) expect(x.differences, x.table).toBe(0);
+  });
+});
+
+describe("daily rollups kept by what a delivery's transaction sees", () => {
+  it('a delivery keeps the rollups the store holds even when its handle has not looked at them yet (a build committed a moment before)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ioc-rollup-seen-'));
+    const path = join(dir, 'ioc.duckdb');
+    const first = await openStore(parseEnv({ IOC_DB: path }));
+    await loadReferenceIfPresent(first, FIXTURES);
+    await loadFiles(first, listDeliveries([join(FIXTURES, 'feeds')]).files);
+    first.close();
+    // Another handle on the same store, opened without looking at its rollups: the delivery's transaction reads
+    // rollup_meta, not what this process remembers.
+    const db = await Db.open({ path });
+    try {
+      await migrate(db);
+      const file = join(dir, 'documents-late.csv');
+      writeFileSync(
+        file,
+        [
+          'id,direction,agency_code,at,doc_type,subject,digitally_signed,via_national_axis,is_task,due_at,completed_at,updated_at',
+          'LATE-1,out,SNV,2021-02-11T09:00:00+07:00,công văn,V/v,true,false,,,,',
+          'LATE-2,in,SNV,2021-02-12T09:00:00+07:00,công văn,V/v,false,false,,,,',
+        ].join('\n'),
+      );
+      const rep = await loadDelivery(db, {
+        feed: 'documents',
+        path: file,
+        name: 'documents-late.csv',
+        format: 'csv',
+        source: 'test',
+      });
+      expect(rep.accepted).toBe(2);
+      expect(await openRollups(db)).toEqual([]); // nothing to build: the store's rollups are this code's
+      const checks = await verifyRollups(db);
+      expect(checks.length).toBe(rollupsDefined().length);
+      for (const x of checks) expect(x.differences, `${x.table}: ${JSON.stringify(x.sample)}`).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 });
 
