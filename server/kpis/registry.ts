@@ -797,14 +797,17 @@ const lit = sqlString;
 export function indicatorKpi(i: IndicatorRow): KpiInput {
   const base = `s.indicator_code = ${lit(i.code)} AND s.unit_code IN (SELECT code FROM units WHERE level = ${lit(i.reporting_level)})`;
   const additive = i.unit === 'count' || i.aggregation === 'sum';
+  // The latest period per indicator and unit, the same table for every stock indicator (the indicator is the
+  // condition), so a page's stock indicators are answered by one query (batch.ts), not one each.
   const numerator: MeasureInput =
     i.aggregation === 'last'
       ? {
           source: 'reports',
           agg: additive ? 'sum' : 'avg',
           expr: 's.value',
-          from: `(SELECT * FROM reports_latest s WHERE ${base} AND s.period_end < {endDate}
-            QUALIFY row_number() OVER (PARTITION BY s.unit_code ORDER BY s.period_end DESC) = 1)`,
+          from: `(SELECT * FROM reports_latest s WHERE s.period_end < {endDate}
+            QUALIFY row_number() OVER (PARTITION BY s.indicator_code, s.unit_code ORDER BY s.period_end DESC) = 1)`,
+          where: base,
         }
       : {
           source: 'reports',
