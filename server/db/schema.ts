@@ -1,4 +1,5 @@
 // The store's schema as numbered migrations, applied once each on start (recorded in schema_migrations).
+import { ENDED_AT } from '../kpis/dossier-states.ts';
 import { ensureCalendar } from '../reference/calendar.ts';
 import type { Db } from './index.ts';
 import { fromVnLocalSql, inForceSql, vnDateSql } from './sql.ts';
@@ -320,6 +321,15 @@ export const MIGRATIONS: Migration[] = [
       -- labour department → its Sở Nội vụ → Phú Thọ's): department rankings of today in the current view.
       CREATE TABLE agency_restate (code VARCHAR NOT NULL, current_code VARCHAR NOT NULL);
       INSERT INTO agency_restate SELECT code, code FROM agencies;
+    `,
+  },
+  {
+    version: 15,
+    name: 'when a dossier left the desk, stored',
+    sql: `
+      -- Its result or its closing (kpis/dossier-states.ts ENDED_AT); the loader fills it for every record it stores.
+      ALTER TABLE dossiers ADD COLUMN ended_at TIMESTAMPTZ;
+      UPDATE dossiers AS s SET ended_at = ${ENDED_AT};
     `,
   },
 ];

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db, Tx } from '../db/index.ts';
 import { inForceOverSql, inForceSql, sqlStringList, vnDateSql } from '../db/sql.ts';
+import { DERIVED_COLUMNS } from '../kpis/dossier-states.ts';
 import { addToRollups, subtractFromRollups } from '../kpis/rollups.ts';
 import { archiveFile } from './archive.ts';
 import { periodBoundsSql, storageType } from './fields.ts';
@@ -389,8 +390,12 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: stri
   }
   names.push('delivery_id', 'loaded_at');
   select.push(String(deliveryId), 'now()');
+  // What the one-stop rules derive from a record (a dossier's `ended_at`) is stored with it, from its stored values.
+  const derived = DERIVED_COLUMNS[feed] ?? [];
+  const rows = `SELECT ${select.map((e, i) => `${e} AS "${names[i]}"`).join(', ')} FROM ups p`;
   await tx.run(
-    `INSERT INTO ${feed} (${names.map((n) => `"${n}"`).join(', ')}) SELECT ${select.join(', ')} FROM ups p`,
+    `INSERT INTO ${feed} (${[...names, ...derived.map((d) => d.name)].map((n) => `"${n}"`).join(', ')})
+     ${derived.length ? `SELECT s.*, ${derived.map((d) => d.sql).join(', ')} FROM (${rows}) s` : rows}`,
   );
   await addToRollups(tx, feed, deliveryId);
   const r = await tx.query<{ accepted: number; maxAt: string | null }>(

@@ -4,6 +4,7 @@
 
 import { applicableFilters as applicableFiltersOf } from '../../common/vocabulary.ts';
 import type { Db, Params } from '../db/index.ts';
+import { DERIVED_COLUMNS } from './dossier-states.ts';
 import { addDays, localEndExclusive, localStart, type Range } from './period.ts';
 import { type Rolled, rolledAggSql, rolledMeasure, rollupFor } from './rollups.ts';
 import { SOURCE_DEFS, sourceDimensions } from './sources.ts';
@@ -451,8 +452,8 @@ export function recordsSql(
       ? ['delivery_id', 'loaded_at']
       : []),
     ...(restate(m.source, filters) ? ['w'] : []),
-    // The dossiers source's derived `ended_at` (sources.ts) is the engine's, not a field of the record.
-    ...(m.source === 'dossiers' && !m.from ? ['ended_at'] : []),
+    // What the loader derives and stores with a dossier (`ended_at`) is the engine's, not a field of the record.
+    ...(m.source === 'dossiers' ? DERIVED_COLUMNS.dossiers.map((c) => c.name) : []),
   ];
   const lineage = hidden.length ? ` EXCLUDE (${hidden.join(', ')})` : '';
   return {

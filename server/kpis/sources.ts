@@ -1,7 +1,6 @@
 // What each KPI source row offers the engine: its table, its unit and agency columns and how to reach a
 // sector. Identifiers here are the allow-list: no request text ever becomes an identifier.
 import { inForceSql } from '../db/sql.ts';
-import { ENDED_AT } from './dossier-states.ts';
 import type { Dimension, SourceName } from './types.ts';
 
 export interface SourceDef {
@@ -30,9 +29,9 @@ export const SOURCE_DEFS: Record<SourceName, SourceDef> = {
     agency: 's.agency_code',
     sector: { expr: 'sx.sector', join: 'LEFT JOIN agencies sx ON sx.code = s.agency_code' },
   },
-  // Dossiers with `ended_at` (dossier-states.ts), computed only when a measure names it.
+  // Dossiers carry `ended_at` (dossier-states.ts), stored as each record is loaded.
   dossiers: {
-    table: `(SELECT s.*, ${ENDED_AT} AS ended_at FROM dossiers s)`,
+    table: 'dossiers',
     unit: 's.unit_code',
     agency: 's.agency_code',
     sector: { expr: 'sx.sector', join: 'LEFT JOIN procedures sx ON sx.code = s.procedure_code' },

@@ -12,6 +12,7 @@ import { generateDemo } from '../../server/demo/generate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { listDeliveries, loadFiles } from '../../server/feeds/folder.ts';
 import { loadDelivery } from '../../server/feeds/loader.ts';
+import { ENDED_AT } from '../../server/kpis/dossier-states.ts';
 import { type Branch, cellParts, computeCells, kpiDimensions } from '../../server/kpis/engine.ts';
 import { addDays, comparisons, todayLocal } from '../../server/kpis/period.ts';
 import type { Registry } from '../../server/kpis/registry.ts';
@@ -187,6 +188,14 @@ describe('daily rollups on the hand fixture', () => {
     expect(rawNow).toBe(before); // one left Q1, one arrived
     expect(rolledNow).toBe(rawNow);
     for (const x of await verifyRollups(db)) expect(x.differences, x.table).toBe(0);
+    // What the loader stores with each dossier (when it left the desk) is the rule's, replaced versions included.
+    const [{ n }] = await db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM dossiers s WHERE s.ended_at IS DISTINCT FROM ${ENDED_AT}`,
+    );
+    expect(n).toBe(0);
+    expect(
+      (await db.query<{ n: number }>('SELECT count(*) AS n FROM dossiers WHERE ended_at IS NOT NULL'))[0].n,
+    ).toBeGreaterThan(0);
   });
 });
 
