@@ -50,6 +50,8 @@ export interface LighthouseRow {
   tbtMs: number | null;
   lcpMs: number | null;
   fcpMs: number | null;
+  /** Lighthouse's own reason when it gave no score (e.g. NO_FCP). */
+  error?: string;
 }
 
 /** Lighthouse's performance category for each page, mobile (its default throttling) and desktop. */
@@ -79,6 +81,9 @@ export async function lighthouseRows(base: string, pages: string[]): Promise<Lig
           tbtMs: ms('total-blocking-time'),
           lcpMs: ms('largest-contentful-paint'),
           fcpMs: ms('first-contentful-paint'),
+          ...(lhr?.runtimeError
+            ? { error: `${lhr.runtimeError.code}: ${lhr.runtimeError.message}`.slice(0, 120) }
+            : {}),
         });
       }
   } finally {
