@@ -650,7 +650,7 @@ const browserSection: string[] =
         '|---|---|---:|---:|---:|---:|',
         ...browserBench.lighthouse.map(
           (r) =>
-            `| ${r.page} | ${r.preset} | ${r.score ?? '—'} | ${r.tbtMs ?? '—'} | ${r.lcpMs ?? '—'} | ${r.fcpMs ?? '—'} |`,
+            `| ${r.page} | ${r.preset} | ${r.score ?? (r.error ? `— (${r.error})` : '—')} | ${r.tbtMs ?? '—'} | ${r.lcpMs ?? '—'} | ${r.fcpMs ?? '—'} |`,
         ),
         '',
       ];
