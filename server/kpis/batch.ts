@@ -17,7 +17,7 @@ import {
   type Scope,
   WAGG,
 } from './engine.ts';
-import { rolledAggSql, rolledMeasure, rollupFor } from './rollups.ts';
+import { type Rolled, rolledAggSql, rolledMeasure, rollupFor } from './rollups.ts';
 import { SOURCE_DEFS } from './sources.ts';
 import type { Dimension, Filters, Kpi, Measure } from './types.ts';
 
@@ -32,9 +32,7 @@ interface Group {
   branches: Branch[];
   filters: Filters;
   /** Distinct measures (by definition) and the value each gets per period. */
-  slots: Map<string, { m: Measure; values?: Map<string, number | null> }>;
-  /** Answered by the measures' daily rollup. */
-  rolled: boolean;
+  slots: Map<string, { m: Measure; rolled: Rolled | null; values?: Map<string, number | null> }>;
   done?: Promise<void>;
 }
 
@@ -54,11 +52,11 @@ export function batchCells(db: Db, reqs: CellRequest[], scope?: Scope): Promise<
         const key = JSON.stringify([m.source, table, m.time ?? null, m.timeType, r.branches, r.filters]);
         let g = groups.get(key);
         if (!g) {
-          g = { measure: m, branches: r.branches, filters: r.filters, slots: new Map(), rolled: !!rolled };
+          g = { measure: m, branches: r.branches, filters: r.filters, slots: new Map() };
           groups.set(key, g);
         }
         const slot = JSON.stringify([m.agg, m.expr ?? null, m.where ?? null]);
-        if (!g.slots.has(slot)) g.slots.set(slot, { m });
+        if (!g.slots.has(slot)) g.slots.set(slot, { m, rolled });
         return { g, slot };
       });
     } catch (e) {
@@ -126,10 +124,9 @@ async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<voi
   const f = filterSql(m0.source, g.filters, scope, params);
   const wrap = restate(m0.source, g.filters);
   const slots = [...g.slots.values()];
-  const rolled = g.rolled
-    ? slots.map(({ m }) => rollupFor(db, m, g.filters, { sectorScope: !!scope?.sectors })!)
-    : undefined;
-  const base = rolled?.[0].table ?? m0.from ?? SOURCE_DEFS[m0.source].table;
+  // A group is one table: every slot of a rolled-up group is a column of the same rollup.
+  const rolled = slots[0].rolled;
+  const base = rolled?.table ?? m0.from ?? SOURCE_DEFS[m0.source].table;
   const table = wrap ? wrap(base) : base;
   const own = slots.map(({ m }) => (m.where && !rolled ? conjuncts(m.where) : []));
   const shared = own[0].filter((c) => own.every((cs) => cs.includes(c)));
@@ -138,7 +135,8 @@ async function runGroup(db: Db, g: Group, scope: Scope | undefined): Promise<voi
     const { p, sub, timeWhere } = bindBranch(rolled ? rolledMeasure(m0) : m0, b, i, params);
     const where = [...f.where, ...timeWhere, ...shared.map((c) => `(${c})`)];
     const aggs = slots.map(({ m }, j) => {
-      if (rolled) return `${rolledAggSql(m, rolled[j].column, !!wrap)} AS v${j}`;
+      const mine = slots[j].rolled;
+      if (mine) return `${rolledAggSql(m, mine.column, !!wrap)} AS v${j}`;
       const rest = own[j].filter((c) => !shared.includes(c));
       const filter = rest.length ? ` FILTER (WHERE ${rest.map((c) => `(${c})`).join(' AND ')})` : '';
       if (wrap) return `${WAGG[m.agg](m.expr ?? '*', filter)} AS v${j}`;

@@ -452,8 +452,8 @@ export function recordsSql(
       ? ['delivery_id', 'loaded_at']
       : []),
     ...(restate(m.source, filters) ? ['w'] : []),
-    // What the loader derives and stores with a dossier (`ended_at`) is the engine's, not a field of the record.
-    ...(m.source === 'dossiers' ? DERIVED_COLUMNS.dossiers.map((c) => c.name) : []),
+    // What the loader derives and stores with a record (a dossier's `ended_at`) is the engine's, not a field of it.
+    ...(DERIVED_COLUMNS[m.source] ?? []).map((c) => c.name),
   ];
   const lineage = hidden.length ? ` EXCLUDE (${hidden.join(', ')})` : '';
   return {

@@ -19,17 +19,19 @@ import {
   type SourceName,
 } from './types.ts';
 
-/** The feeds rolled up and the columns their rollups are by (besides the day). */
-const ROLLED: Partial<Record<SourceName, { feed: string; keys: string[]; sectorByAgency: boolean }>> = {
-  documents: { feed: 'documents', keys: ['unit_code', 'agency_code'], sectorByAgency: true },
-  dossiers: { feed: 'dossiers', keys: ['unit_code', 'agency_code'], sectorByAgency: false },
-  payments: { feed: 'payments', keys: ['unit_code', 'agency_code'], sectorByAgency: true },
+/** The feeds rolled up (each its own source), and whether their sector comes through the agency. */
+const ROLLED: Partial<Record<SourceName, { sectorByAgency: boolean }>> = {
+  documents: { sectorByAgency: true },
+  dossiers: { sectorByAgency: false },
+  payments: { sectorByAgency: true },
 };
+/** What a rollup row is by, besides the day. */
+const KEYS = ['unit_code', 'agency_code'];
 
 export interface Rollup {
   table: string;
+  /** The feed (a rolled-up source is its feed's table). */
   source: SourceName;
-  feed: string;
   time: string;
   /** Measure definition (agg, expr, where) → its column. */
   columns: Map<string, string>;
@@ -41,7 +43,7 @@ export interface Rollup {
 const measureKey = (m: Measure) => JSON.stringify([m.agg, m.expr ?? null, m.where ?? null]);
 
 /** A measure a rollup can answer (whatever the request): see the file's head. */
-export function rollable(m: Measure): boolean {
+function rollable(m: Measure): boolean {
   return (
     !!ROLLED[m.source] &&
     !!m.time &&
@@ -53,8 +55,8 @@ export function rollable(m: Measure): boolean {
   );
 }
 
-/** The rollups of a set of measures (the registry's and the index's, kpis/registry.ts gives them). */
-export function defineRollups(measures: MeasureInput[]): Rollup[] {
+/** The rollups of a set of measures (rollupsDefined gives it the registry's and the index's). */
+function defineRollups(measures: MeasureInput[]): Rollup[] {
   const byTable = new Map<string, { source: SourceName; time: string; ms: Map<string, Measure> }>();
   for (const input of measures) {
     const m = MeasureSchema.parse(input);
@@ -69,27 +71,35 @@ export function defineRollups(measures: MeasureInput[]): Rollup[] {
     return {
       table,
       source: r.source,
-      feed: ROLLED[r.source]!.feed,
       time: r.time,
       columns: new Map(keys.map((k, i) => [k, `m${i}`])),
       measures: keys.map((k) => r.ms.get(k)!),
-      signature: JSON.stringify([ROLLED[r.source]!.keys, r.time, keys]),
+      signature: JSON.stringify([KEYS, r.time, keys]),
     };
+  });
+}
+
+/**
+ * A rollup's measure columns and the aggregate each holds. A sum keeps the count of its rows beside it (`…_n`): a
+ * breakdown lists a key only when it has rows (rollupFor).
+ */
+function measureColumns(r: Rollup): { name: string; agg: string }[] {
+  return r.measures.flatMap((m, i) => {
+    const filter = m.where ? ` FILTER (WHERE ${m.where})` : '';
+    const count = { name: `m${i}`, agg: `count(*)${filter}` };
+    return m.agg === 'count'
+      ? [count]
+      : [
+          { name: `m${i}`, agg: `sum(${m.expr})${filter}` },
+          { ...count, name: `m${i}_n` },
+        ];
   });
 }
 
 /** The rollup rows of the source rows matching `where`, each aggregate times `sign`, tagged with `delivery`. */
 function aggregateSql(r: Rollup, where: string, sign: 1 | -1, delivery: string): string {
-  // A sum keeps the count of its rows beside it: a breakdown lists a key only when it has rows (rollupFor).
-  const cols = r.measures.flatMap((m, i) => {
-    const filter = m.where ? ` FILTER (WHERE ${m.where})` : '';
-    const neg = sign < 0 ? '-' : '';
-    return m.agg === 'count'
-      ? [`${neg}count(*)${filter} AS m${i}`]
-      : [`${neg}sum(${m.expr})${filter} AS m${i}`, `${neg}count(*)${filter} AS m${i}_n`];
-  });
-  const keys = ROLLED[r.source]!.keys.map((k) => `s.${k}`);
-  return `SELECT ${vnDateSql(`s."${r.time}"`)} AS day, ${keys.join(', ')}, ${delivery} AS delivery_id, ${cols.join(', ')}
+  const cols = measureColumns(r).map((c) => `${sign < 0 ? '-' : ''}${c.agg} AS ${c.name}`);
+  return `SELECT ${vnDateSql(`s."${r.time}"`)} AS day, ${KEYS.map((k) => `s.${k}`).join(', ')}, ${delivery} AS delivery_id, ${cols.join(', ')}
     FROM ${SOURCE_DEFS[r.source].table} s WHERE s."${r.time}" IS NOT NULL AND (${where}) GROUP BY ALL`;
 }
 
@@ -159,7 +169,7 @@ export async function openRollups(
  * between leaves them missing, and the next opening builds them. Returns whether the feed was set aside.
  */
 export async function suspendRollupsForFirstLoad(db: Db, feed: string): Promise<boolean> {
-  const mine = rollupsOfFeed(db, feed);
+  const mine = (ready.get(db) ?? []).filter((r) => r.source === feed);
   if (mine.length === 0) return false;
   const [{ n }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${feed} LIMIT 1)`);
   if (n > 0) return false;
@@ -179,11 +189,6 @@ export async function suspendRollupsForFirstLoad(db: Db, feed: string): Promise<
   return true;
 }
 
-/** The rollups of a feed the store uses (for reads: set when they are complete). */
-function rollupsOfFeed(db: Db, feed: string): Rollup[] {
-  return (ready.get(db) ?? []).filter((r) => r.feed === feed);
-}
-
 /**
  * The rollups of a feed a delivery keeps: those its own transaction sees in `rollup_meta` — so a build committed a
  * moment before (the server builds a first load's rollups while deliveries arrive) is kept from the next delivery
@@ -199,7 +204,7 @@ async function keptBy(tx: Tx, feed: string): Promise<Rollup[]> {
       (r) => [r.name, r.signature],
     ),
   );
-  return rollupsDefined().filter((r) => r.feed === feed && meta.get(r.table) === r.signature);
+  return rollupsDefined().filter((r) => r.source === feed && meta.get(r.table) === r.signature);
 }
 
 /** Inside a delivery's transaction, before its replaced rows are deleted: subtract them. */
@@ -277,8 +282,8 @@ export async function verifyRollups(
 ): Promise<{ table: string; rows: number; differences: number; sample: Params[] }[]> {
   const out = [];
   for (const r of ready.get(db) ?? []) {
-    const keys = ['day', ...ROLLED[r.source]!.keys];
-    const cols = r.measures.flatMap((m, i) => (m.agg === 'count' ? [`m${i}`] : [`m${i}`, `m${i}_n`]));
+    const keys = ['day', ...KEYS];
+    const cols = measureColumns(r).map((c) => c.name);
     const sums = cols.map((c) => `sum(${c}) AS ${c}`).join(', ');
     const fresh = `SELECT ${keys.join(', ')}, ${sums} FROM (${aggregateSql(r, 'true', 1, '0')}) GROUP BY ALL`;
     const kept = `SELECT ${keys.join(', ')}, ${sums} FROM ${r.table} GROUP BY ALL`;

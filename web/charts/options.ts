@@ -9,6 +9,7 @@ import type {
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import type { Formatter, KpiUnit } from '../../common/format.ts';
+import { valueKind } from '../../common/vocabulary.ts';
 import { STATUS_COLORS, type Status } from '../lib/kpi.ts';
 
 export type ChartOption = ComposeOption<
@@ -110,7 +111,8 @@ function tooltipOption(
   };
 }
 
-const isPercent = (unit: KpiUnit) => unit === 'percent' || unit === '%';
+/** A rate shown in percent (the formatter's rule, common/vocabulary.ts). */
+export const isPercent = (unit: KpiUnit) => valueKind(unit) === 'percent';
 
 /** The trend line of a KPI by time bucket, with the same buckets last year dashed behind it. */
 export function buildTrendOption({

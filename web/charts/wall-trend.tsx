@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { KpiUnit } from '../../common/format.ts';
 import { useI18n } from '../lib/i18n.ts';
-import { bucketLabel, CHART_FONT, type ChartTheme, type TrendRow } from './options.ts';
+import { bucketLabel, CHART_FONT, type ChartTheme, isPercent, type TrendRow } from './options.ts';
 
 export interface WallTrendProps {
   rows: TrendRow[];
@@ -17,7 +17,6 @@ export interface WallTrendProps {
   label?: string;
 }
 
-const isPercent = (unit: KpiUnit) => unit === 'percent' || unit === '%';
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The value scale: rates where they move (never above 100 %), counts from 0; the target always in view. */
@@ -43,7 +42,6 @@ export default function WallTrend({ rows, unit, grain = 'month', target, theme, 
   const { fmt, t } = useI18n();
   const host = useRef<HTMLDivElement>(null);
   const labels = useMemo(() => rows.map((r) => bucketLabel(fmt, r.key, grain)), [rows, fmt, grain]);
-  const hasTarget = finite(target);
   useEffect(() => {
     const el = host.current;
     if (!el) return;
@@ -103,7 +101,7 @@ export default function WallTrend({ rows, unit, grain = 'month', target, theme, 
       hooks: {
         draw: [
           (u) => {
-            if (!hasTarget) return;
+            if (!finite(target)) return;
             const ctx = u.ctx;
             const y = u.valToPos(target, 'y', true);
             const r = uPlot.pxRatio;
@@ -142,7 +140,7 @@ export default function WallTrend({ rows, unit, grain = 'month', target, theme, 
       resize.disconnect();
       plot.destroy();
     };
-  }, [rows, unit, target, hasTarget, theme, labels, fmt, t]);
+  }, [rows, unit, target, theme, labels, fmt, t]);
   return (
     <div className="wall-trend-chart" role="img" aria-label={label}>
       <div className="wall-trend-legend" style={{ fontSize: theme.fontSize }}>

@@ -1,7 +1,7 @@
 // The wall's ranking: units (or agencies) by a KPI as text and bars in HTML, best at the top, coloured by status —
 // sharp at any size across the room, read by screen readers as a list, and no chart library on the wall.
 import type { KpiUnit } from '../../common/format.ts';
-import { type ChartTheme, type RankingRow, rankingShown, rowLabel } from '../charts/options.ts';
+import { type ChartTheme, isPercent, type RankingRow, rankingShown, rowLabel } from '../charts/options.ts';
 import { useI18n } from '../lib/i18n.ts';
 import { STATUS_COLORS } from '../lib/kpi.ts';
 
@@ -19,7 +19,7 @@ export interface WallRankingProps {
 export function WallRanking({ rows, unit, selected, theme, limit = 16, nullLabel }: WallRankingProps) {
   const { fmt } = useI18n();
   const shown = rankingShown(rows, limit);
-  const top = Math.max(unit === 'percent' || unit === '%' ? 100 : 0, ...shown.map((r) => r.value ?? 0));
+  const top = Math.max(isPercent(unit) ? 100 : 0, ...shown.map((r) => r.value ?? 0));
   const dim = selected !== undefined && selected !== null;
   return (
     <ol className="wall-ranking" style={{ fontSize: theme.fontSize }} data-testid="wall-ranking">
