@@ -13,7 +13,7 @@ import { timeout } from 'hono/timeout';
 import type { Principal } from './auth/principal.ts';
 import { Auth } from './auth/service.ts';
 import { CLUSTER_KEY, forwardWrites, toWriter } from './cluster/forward.ts';
-import { type Db, QueryTimeoutError, StoreClosedError } from './db/index.ts';
+import { type Db, QueryTimeoutError, StoreClosedError, StoreMemoryError } from './db/index.ts';
 import type { Env } from './env.ts';
 import { FEED_NAMES } from './feeds/specs.ts';
 import { DeliveryError } from './feeds/stage.ts';
@@ -202,6 +202,13 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     if (err instanceof HTTPException) return err.res ?? c.json({ error: err.message }, err.status);
     if (err instanceof QueryTimeoutError || err instanceof StoreClosedError)
       return c.json({ error: err.message }, 503);
+    // DuckDB out of its memory limit anywhere (a load's join, a query): logged for the operator, 503 to the caller.
+    if (err instanceof StoreMemoryError || StoreMemoryError.is(err)) {
+      console.error(
+        `[${new Date().toISOString()}] ${c.req.method} ${c.req.path}: ${String(err).split('\n')[0]}`,
+      );
+      return c.json({ error: new StoreMemoryError(err).message }, 503);
+    }
     if (err instanceof QueryError) return c.json({ error: err.message }, 400);
     if (err instanceof NotFoundError) return c.json({ error: err.message }, 404);
     if (err instanceof DeliveryError) return c.json({ error: err.message }, err.status);

@@ -37,6 +37,23 @@ export class StoreClosedError extends Error {
   }
 }
 
+/**
+ * DuckDB ran out of its memory limit (IOC_DB_MEMORY) and could not spill: the server's limit, not the caller's data.
+ * A delivery that meets it is not rejected as unreadable; its source is told to try again (503).
+ */
+export class StoreMemoryError extends Error {
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super('the store ran out of memory (IOC_DB_MEMORY); try again later', { cause });
+  }
+  /** DuckDB's own wording for an allocation it could not make or a block it could not pin within the limit. */
+  static is(e: unknown): boolean {
+    return /Out of Memory Error|could not allocate block|failed to allocate data|failed to pin block/.test(
+      String(e),
+    );
+  }
+}
+
 /** Turn one DuckDB result into plain rows, converting by column type (never a silent 0). */
 export function normaliseRows(result: DuckDBResultReader): Row[] {
   const names = result.columnNames();

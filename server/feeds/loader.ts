@@ -351,11 +351,14 @@ async function upsert(tx: Tx, feed: FeedName, deliveryId: number, reparse?: stri
       QUALIFY row_number() OVER (PARTITION BY p.id ORDER BY p.updated_at DESC NULLS LAST, p.rec DESC) = 1`);
   else
     await tx.run(`CREATE TEMP VIEW cand AS SELECT p.*, ${spec.unitSql} AS unit_code_resolved FROM ${source}`);
-  // The incoming ids already stored, once (one join with the feed table): whether the stored version is newer.
+  // The incoming ids already stored, once (one join with the feed table): whether the stored version is newer. Without
+  // a repeated id the candidates are the valid parsed rows themselves: joined as two columns, not through `cand`'s
+  // agency join — that view made a year's delivery (5,7 M documents) run out of memory under the 1 GB default.
+  const ids = facts.dups > 0 ? 'cand' : `(SELECT p.id, p.updated_at FROM parsed p WHERE ${valid})`;
   await tx.run(`CREATE TEMP TABLE known AS
     SELECT c.id,
       coalesce(t.updated_at > c.updated_at, false) OR (t.updated_at IS NOT NULL AND c.updated_at IS NULL) AS newer
-    FROM cand c JOIN ${feed} t ON t.id = c.id`);
+    FROM ${ids} c JOIN ${feed} t ON t.id = c.id`);
   const [k] = await tx.query<{ newer: number; replaced: number }>(
     'SELECT count(*) FILTER (WHERE newer) AS newer, count(*) FILTER (WHERE NOT newer) AS replaced FROM known',
   );

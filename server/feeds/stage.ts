@@ -1,6 +1,6 @@
 // Reading one delivery into DuckDB and validating it in SQL: the part shared by feeds and reference data.
 // Result: temp tables `parsed` (rec, r_<field> raw text, <field> typed value) and `bad` (one row per fault).
-import type { Tx } from '../db/index.ts';
+import { StoreMemoryError, type Tx } from '../db/index.ts';
 import { fromVnLocalSql, sqlIdent, sqlString } from '../db/sql.ts';
 import { type FieldSpec, invalidReason, nativeTypes, parseSql, storageType } from './fields.ts';
 
@@ -135,6 +135,7 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
     }
   } catch (e) {
     if (e instanceof DeliveryError) throw e;
+    if (StoreMemoryError.is(e)) throw new StoreMemoryError(e);
     throw new DeliveryError(`unreadable ${src.format.toUpperCase()}: ${firstLine(e)}`, 400);
   }
 
@@ -184,6 +185,7 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
     await tx.run(`CREATE TEMP TABLE parsed AS ${parse}`);
   } catch (e) {
     // A Parquet file is read here for the first time past its metadata: a broken data page shows now.
+    if (StoreMemoryError.is(e)) throw new StoreMemoryError(e);
     if (src.format === 'parquet') throw new DeliveryError(`unreadable PARQUET: ${firstLine(e)}`, 400);
     throw e;
   }
