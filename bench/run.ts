@@ -30,6 +30,7 @@ import { openStore, registryFrom } from '../server/store.ts';
 import { CHROMIUM, type LighthouseRow, lighthouseRows, pageScripts } from './browser.ts';
 import { benchCluster } from './cluster.ts';
 import { PG_SETTINGS, Postgres, sameRows, toPostgres } from './pg.ts';
+import { type GoalRow, writeSummary } from './summary.ts';
 
 const { values } = parseArgs({
   options: {
@@ -598,7 +599,7 @@ const lh = (page: string, preset: string) =>
 const hello300 = rate('bare Hono hello', 300)?.reqPerS ?? null;
 const kpi300 = rate('services.ontime_rate', 300)?.reqPerS ?? null;
 const ov300 = rate('overview', 300);
-const goals: [string, string, string][] = [
+const goals: GoalRow[] = [
   [
     "load, ours ÷ DuckDB's bare read of the same files (rollups built included)",
     ratiosLoad.length ? `${Math.min(...ratiosLoad).toFixed(1)}–${Math.max(...ratiosLoad).toFixed(1)}×` : '—',
@@ -750,9 +751,11 @@ const md = [
 ].join('\n');
 mkdirSync(outDir, { recursive: true });
 const stamp = result.when.replace(/[:.]/g, '-');
-writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify(result, null, 2));
+const commit =
+  spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
+writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ ...result, commit, goals }, null, 2));
 writeFileSync(join(outDir, `${stamp}.md`), md);
-if (!quick) writeFileSync(join(outDir, 'README.md'), md);
+if (!quick) writeSummary(outDir);
 console.log(md);
 const slowest = [...queryResults].sort((a, b) => b.p50 - a.p50)[0];
 console.log(
