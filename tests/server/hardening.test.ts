@@ -96,6 +96,20 @@ describe('HEAD and the route table', () => {
     ).toBe(403);
   });
 
+  it('a body over 64 KB to any route but a feed push is 413, before sign-in or the route reads it', async () => {
+    const post = (kb: number) =>
+      fetch(`${s.http.base}/api/admin/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: s.http.base },
+        body: JSON.stringify({ username: 'x'.repeat(kb * 1024) }),
+      });
+    const big = await post(70);
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ error: 'body too large' });
+    // Under the limit it reaches sign-in: no credentials, refused as such (not for its size).
+    expect((await post(60)).status).toBe(401);
+  });
+
   it('every /api route has a declaration, and one without is found', () => {
     expect(undeclared(s.f.app.routes)).toEqual([]);
     const stray = new Hono().get('/api/stray', (c) => c.text('x'));
