@@ -753,9 +753,10 @@ mkdirSync(outDir, { recursive: true });
 const stamp = result.when.replace(/[:.]/g, '-');
 const commit =
   spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || undefined;
-writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ ...result, commit, goals }, null, 2));
+const json = JSON.stringify({ ...result, commit, goals }, null, 2);
+writeFileSync(join(outDir, `${stamp}.json`), json);
 writeFileSync(join(outDir, `${stamp}.md`), md);
-if (!quick) writeSummary(outDir);
+if (!quick) writeSummary(outDir, { scale, json, md });
 console.log(md);
 const slowest = [...queryResults].sort((a, b) => b.p50 - a.p50)[0];
 console.log(

@@ -19,11 +19,14 @@ interface RunSummary {
 
 const ANALYSIS = '<!-- analysis: written by people, kept when the tables above are regenerated -->';
 
-export function writeSummary(outDir: string): void {
+/** Keeps this run as the latest at its scale (`latest-scale-<s>.md` and `.json`), then rewrites README.md. */
+export function writeSummary(outDir: string, latestRun?: { scale: number; json: string; md: string }): void {
+  if (latestRun) {
+    writeFileSync(join(outDir, `latest-scale-${latestRun.scale}.json`), latestRun.json);
+    writeFileSync(join(outDir, `latest-scale-${latestRun.scale}.md`), latestRun.md);
+  }
   const latest = new Map<number, { file: string; run: RunSummary }>();
-  for (const file of readdirSync(outDir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
+  for (const file of readdirSync(outDir).filter((f) => /^latest-scale-.*\.json$/.test(f))) {
     const run = JSON.parse(readFileSync(join(outDir, file), 'utf8')) as RunSummary;
     if (!run.quick && run.goals) latest.set(run.scale, { file, run });
   }

@@ -17,8 +17,11 @@ const EnvSchema = z.object({
   /** DuckDB store file; ':memory:' for tests. */
   IOC_DB: z.string().optional(),
   /**
-   * DuckDB memory_limit. Bounded by default: loading the demo province (13,4 M rows) peaked at 1,62 GB RSS under
-   * 1GB against 2,49 GB under DuckDB's own default (80 % of RAM), in 82,6 s against 79,3 s.
+   * DuckDB memory_limit. Bounded by default; what DuckDB and Node allocate outside its buffer pool comes on top
+   * (0,3 GB loading the merged demo, 0,5–0,6 GB loading the bench's scale 3). Measured: the merged demo (23,2 M rows)
+   * 1,36 GB RSS in 86 s under 1GB, 1,13 GB in 96 s under 768MB; scale 3 (69,3 M rows) 1,50–1,65 GB under 1GB,
+   * 1,29 GB under 768MB; the pre-merger demo 2,49 GB under DuckDB's own default (80 % of RAM). 1GB keeps the first
+   * start under two minutes.
    */
   IOC_DB_MEMORY: z.string().default('1GB'),
   /** Where DuckDB spills beyond the limit; default DuckDB's `<store>.tmp` beside the store file. */
