@@ -69,6 +69,7 @@ const R = {
       422: 'The delivery as a whole is unusable (a required column is missing)',
       413: 'Body larger than IOC_MAX_BODY',
       415: 'Unsupported Content-Type',
+      503: 'The store ran out of memory (IOC_DB_MEMORY) loading it: nothing was kept; send it again later',
     },
   }),
 };
