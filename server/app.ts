@@ -202,11 +202,11 @@ export function createApp(ctx: AppContext, env: Env, opts: AppOptions = {}) {
     if (err instanceof QueryTimeoutError || err instanceof StoreClosedError)
       return c.json({ error: err.message }, 503);
     // DuckDB out of its memory limit anywhere (a load's join, a query): logged for the operator, 503 to the caller.
-    if (err instanceof StoreMemoryError || StoreMemoryError.is(err)) {
+    if (err instanceof StoreMemoryError) {
       console.error(
-        `[${new Date().toISOString()}] ${c.req.method} ${c.req.path}: ${String(err).split('\n')[0]}`,
+        `[${new Date().toISOString()}] ${c.req.method} ${c.req.path}: ${String(err.cause).split('\n')[0]}`,
       );
-      return c.json({ error: new StoreMemoryError(err).message }, 503);
+      return c.json({ error: err.message }, 503);
     }
     if (err instanceof QueryError) return c.json({ error: err.message }, 400);
     if (err instanceof NotFoundError) return c.json({ error: err.message }, 404);

@@ -46,11 +46,13 @@ export class StoreMemoryError extends Error {
   constructor(cause: unknown) {
     super('the store ran out of memory (IOC_DB_MEMORY); try again later', { cause });
   }
-  /** DuckDB's own wording for an allocation it could not make or a block it could not pin within the limit. */
-  static is(e: unknown): boolean {
+  /** DuckDB's error as this one when it is DuckDB's wording for an allocation or a pin the limit refused. */
+  static from(e: unknown): unknown {
     return /Out of Memory Error|could not allocate block|failed to allocate data|failed to pin block/.test(
       String(e),
-    );
+    )
+      ? new StoreMemoryError(e)
+      : e;
   }
 }
 
@@ -271,7 +273,7 @@ export class Db {
         return normaliseRows(await c.runAndReadAll(sql, bind(sql, params))) as T[];
       } catch (e) {
         if (timedOut) throw new QueryTimeoutError(budget);
-        throw e;
+        throw StoreMemoryError.from(e);
       } finally {
         clearTimeout(timer);
       }
@@ -489,9 +491,17 @@ export class Db {
 export class Tx {
   constructor(readonly conn: DuckDBConnection) {}
   async query<T = Row>(sql: string, params: Params = {}): Promise<T[]> {
-    return normaliseRows(await this.conn.runAndReadAll(sql, bind(sql, params))) as T[];
+    try {
+      return normaliseRows(await this.conn.runAndReadAll(sql, bind(sql, params))) as T[];
+    } catch (e) {
+      throw StoreMemoryError.from(e);
+    }
   }
   async run(sql: string, params: Params = {}): Promise<void> {
-    await this.conn.run(sql, bind(sql, params));
+    try {
+      await this.conn.run(sql, bind(sql, params));
+    } catch (e) {
+      throw StoreMemoryError.from(e);
+    }
   }
 }

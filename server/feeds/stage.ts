@@ -134,8 +134,7 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
       columns = keys.map(({ k }) => ({ name: k, type: 'JSON', expr: `stg.obj ->> ${lit(k)}` }));
     }
   } catch (e) {
-    if (e instanceof DeliveryError) throw e;
-    if (StoreMemoryError.is(e)) throw new StoreMemoryError(e);
+    if (e instanceof DeliveryError || e instanceof StoreMemoryError) throw e;
     throw new DeliveryError(`unreadable ${src.format.toUpperCase()}: ${firstLine(e)}`, 400);
   }
 
@@ -185,8 +184,8 @@ export async function stage(tx: Tx, src: StageSource, fields: FieldSpec[]): Prom
     await tx.run(`CREATE TEMP TABLE parsed AS ${parse}`);
   } catch (e) {
     // A Parquet file is read here for the first time past its metadata: a broken data page shows now.
-    if (StoreMemoryError.is(e)) throw new StoreMemoryError(e);
-    if (src.format === 'parquet') throw new DeliveryError(`unreadable PARQUET: ${firstLine(e)}`, 400);
+    if (src.format === 'parquet' && !(e instanceof StoreMemoryError))
+      throw new DeliveryError(`unreadable PARQUET: ${firstLine(e)}`, 400);
     throw e;
   }
 
